@@ -1,0 +1,53 @@
+"""Who is logged in and what their role allows."""
+
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from app.extensions import db
+from crm.models import User
+from crm.users import has_role
+
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+
+
+def configure_login(manager: LoginManager) -> None:
+    """Load users for Flask-Login and require a login on every page but the login page."""
+    manager.login_view = "auth.login"
+    manager.login_message = None  # the login page itself explains what to do
+    manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+def require_login_everywhere() -> None:
+    """Redirect anonymous visitors of any page to /login (the API answers 401 itself)."""
+    endpoint = request.endpoint or ""
+    if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return None
+
+
+def role_required(role: str):
+    """Allow the view to users whose role includes `role` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not has_role(current_user, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,51 @@
+"""Error pages and JSON errors: never a bare 500 for bad input."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+
+def wants_json() -> bool:
+    """API paths answer JSON."""
+    return request.path.startswith("/api/")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("Your form expired or was sent from elsewhere. Reload the page and try again.")
+        return _respond(400, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _respond(error.code or 500, _describe(error.code))
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unexpected error")
+        return _respond(500, _("Something went wrong on our side. Nothing was saved."))
+
+
+def _describe(code: int | None) -> str:
+    return {
+        400: _("The request could not be understood."),
+        401: _("Please log in."),
+        403: _("You do not have permission for this page."),
+        404: _("This page or object does not exist."),
+        405: _("This action is not allowed here."),
+        409: _("Someone else saved this in the meantime."),
+        413: _("What you sent is too large."),
+        429: _("Too many attempts. Wait a minute and try again."),
+    }.get(code, _("Something went wrong."))
+
+
+def _respond(code: int, message: str):
+    if wants_json():
+        return jsonify({"errors": {"_": [message]}}), code
+    return render_template("error.html", code=code, message=message), code

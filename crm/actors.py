@@ -1,0 +1,410 @@
+"""Use cases on actors: create, update, archive, delete, find, search, spot duplicates."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, exists, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.clock import utcnow
+from crm.messages import N_, Conflict, Invalid, Message, NotFound
+from crm.paging import Page, paginate
+from crm.models import (
+    ADDRESS_MAX,
+    NAME_MAX,
+    POSTCODE_MAX,
+    TEXT_MAX,
+    Actor,
+    ContactLog,
+    District,
+    Relation,
+    Theme,
+    actor_themes,
+)
+from crm.reach import window_start
+from crm.validation import (
+    clean_text,
+    collect_errors,
+    parse_bool,
+    parse_choice,
+    parse_email,
+    parse_int,
+    parse_phone,
+    phone_query,
+    search_key,
+)
+from crm.vocabulary import Channel, Kind, Language, ReachStatus
+
+WRITABLE_FIELDS = (
+    "name",
+    "kind",
+    "district",
+    "themes",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "preferred_channel",
+    "preferred_language",
+    "do_not_phone",
+    "do_not_email",
+    "do_not_visit",
+    "influence",
+    "interest",
+    "notes",
+)
+SORTS = ("name", "-name", "kind", "district", "last_contact", "-created")
+DUPLICATE_NAME_SCORE = 90  # token_sort_ratio: 'Jan Peeters' ~ 'Peeters Jan' ~ 'Jan Peters'
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """An existing actor that looks like the one being entered, and why."""
+
+    actor: Actor
+    reason: str  # "phone", "email" or "name"
+
+
+def get_actor(session: Session, actor_id: int) -> Actor:
+    """The actor with this id, archived or not."""
+    actor = session.get(Actor, actor_id)
+    if actor is None:
+        raise NotFound("actor", actor_id)
+    return actor
+
+
+def create_actor(session: Session, *, now: datetime | None = None, **fields) -> Actor:
+    """A new actor from the writable fields; raises `Invalid` with every problem at once."""
+    _refuse_unknown_fields(fields)
+    values = _clean_fields(session, {**_defaults(), **fields})
+    now = now or utcnow()
+    actor = Actor(created_at=now, updated_at=now, archived=False)
+    _apply(actor, values)
+    session.add(actor)
+    session.flush()
+    return actor
+
+
+def update_actor(
+    session: Session, actor_id: int, *, version: int, now: datetime | None = None, **changes
+) -> Actor:
+    """Change the given fields when `version` is the stored one, else raise `Conflict`."""
+    _refuse_unknown_fields(changes)
+    actor = get_actor(session, actor_id)
+    _check_version(actor, version)
+    values = _clean_fields(session, changes)
+    _apply(actor, values)
+    actor.updated_at = now or utcnow()  # also bumps the version when only themes changed
+    _flush_or_conflict(session, actor)
+    return actor
+
+
+def set_archived(session: Session, actor_id: int, archived: bool, *, version: int | None = None) -> Actor:
+    """Archive (drop from lists, analyses and exports, keep history) or restore an actor."""
+    actor = get_actor(session, actor_id)
+    if version is not None:
+        _check_version(actor, version)
+    if actor.archived != archived:
+        actor.archived = archived
+        actor.updated_at = utcnow()
+        _flush_or_conflict(session, actor)
+    return actor
+
+
+def delete_actor(session: Session, actor_id: int) -> None:
+    """Remove an actor with its contacts and relations for good (administrators only)."""
+    actor = get_actor(session, actor_id)
+    session.execute(delete(ContactLog).where(ContactLog.actor_id == actor_id))
+    session.execute(
+        delete(Relation).where((Relation.source_id == actor_id) | (Relation.target_id == actor_id))
+    )
+    session.execute(delete(actor_themes).where(actor_themes.c.actor_id == actor_id))
+    session.delete(actor)
+    session.flush()
+
+
+def search_actors(
+    session: Session,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    district: str | None = None,
+    theme: str | None = None,
+    status: str | None = None,
+    include_archived: bool = False,
+    sort: str = "name",
+    page: int = 1,
+    per_page: int = 25,
+    now: datetime | None = None,
+    window_days: int = 180,
+) -> Page[Actor]:
+    """Actors matching a name, phone (any format) or e-mail search and the filters, paged."""
+    conditions = [] if include_archived else [Actor.archived.is_(False)]
+    conditions += _search_conditions(q)
+    if kind:
+        conditions.append(Actor.kind == kind)
+    if district:
+        conditions.append(Actor.district_id == _district_id_or_none(session, district))
+    if theme:
+        conditions.append(
+            exists().where(
+                actor_themes.c.actor_id == Actor.id,
+                actor_themes.c.theme_id == Theme.id,
+                Theme.name == theme,
+            )
+        )
+    if status:
+        conditions.append(_status_condition(status, window_start(now or utcnow(), window_days)))
+    query = select(Actor).where(*conditions).order_by(*_ordering(sort))
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def find_possible_duplicates(
+    session: Session,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    exclude_id: int | None = None,
+    limit: int = 5,
+) -> list[PossibleDuplicate]:
+    """Existing actors with the same phone or e-mail, or a very similar name in the same kind."""
+    found: dict[int, PossibleDuplicate] = {}
+
+    def add(actors, reason):
+        for actor in actors:
+            if actor.id != exclude_id and actor.id not in found:
+                found[actor.id] = PossibleDuplicate(actor, reason)
+
+    e164 = phone_query(phone) if phone else None
+    if e164:
+        add(session.scalars(select(Actor).where(Actor.phone == e164).limit(limit)), "phone")
+    mail = _quiet(parse_email, email)
+    if mail:
+        add(session.scalars(select(Actor).where(Actor.email == mail).limit(limit)), "email")
+    if name and kind:
+        add(_similar_names(session, search_key(name), kind, limit), "name")
+    return list(found.values())[:limit]
+
+
+def choices_of_districts(session: Session) -> list[str]:
+    """District names, alphabetically."""
+    return list(session.scalars(select(District.name).order_by(District.name)))
+
+
+def choices_of_themes(session: Session) -> list[str]:
+    """Theme names, alphabetically."""
+    return list(session.scalars(select(Theme.name).order_by(Theme.name)))
+
+
+def ensure_districts_and_themes(session: Session, districts, themes) -> None:
+    """Create the named districts and themes that do not exist yet."""
+    for model, names in ((District, districts), (Theme, themes)):
+        existing = set(session.scalars(select(model.name)))
+        session.add_all(model(name=n) for n in names if n not in existing)
+    session.flush()
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _defaults() -> dict:
+    return {
+        "district": None,
+        "themes": [],
+        "do_not_phone": False,
+        "do_not_email": False,
+        "do_not_visit": False,
+        "influence": 3,
+        "interest": 3,
+        "notes": "",
+    }
+
+
+def _refuse_unknown_fields(fields: dict) -> None:
+    unknown = sorted(set(fields) - set(WRITABLE_FIELDS))
+    if unknown:
+        raise Invalid(
+            {name: [Message(N_("Unknown field '%(name)s'."), name=name)] for name in unknown}
+        )
+
+
+def _clean_fields(session: Session, fields: dict) -> dict:
+    """Validated values for the given fields; every problem reported at once."""
+    cleaners = {
+        "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX, required=True),
+        "kind": lambda v: parse_choice(v, Kind, field="kind"),
+        "district": lambda v: _district_or_none(session, v),
+        "themes": lambda v: _themes(session, v),
+        "phone": lambda v: parse_phone(v, field="phone"),
+        "email": lambda v: parse_email(v, field="email"),
+        "address": lambda v: clean_text(v, field="address", max_length=ADDRESS_MAX),
+        "postcode": lambda v: _postcode(v),
+        "preferred_channel": lambda v: parse_choice(
+            v, Channel, field="preferred_channel", required=False
+        ),
+        "preferred_language": lambda v: parse_choice(
+            v, Language, field="preferred_language", required=False
+        ),
+        "do_not_phone": parse_bool,
+        "do_not_email": parse_bool,
+        "do_not_visit": parse_bool,
+        "influence": lambda v: parse_int(v, field="influence", low=1, high=5, default=3),
+        "interest": lambda v: parse_int(v, field="interest", low=1, high=5, default=3),
+        "notes": lambda v: clean_text(v, field="notes", max_length=TEXT_MAX) or "",
+    }
+    names = list(fields)
+    cleaned = collect_errors(*(lambda n=n: cleaners[n](fields[n]) for n in names))
+    return dict(zip(names, cleaned, strict=True))
+
+
+def _apply(actor: Actor, values: dict) -> None:
+    for name, value in values.items():
+        setattr(actor, name, value)
+    if "name" in values:
+        actor.search_name = search_key(values["name"])
+
+
+def _check_version(actor: Actor, version) -> None:
+    if version is None or str(version) != str(actor.version):
+        raise Conflict(
+            Message(
+                N_(
+                    "Someone else saved %(name)s in the meantime. Your changes were not saved: "
+                    "check the current details and enter them again."
+                ),
+                name=actor.name,
+            ),
+            current_version=actor.version,
+        )
+
+
+def _flush_or_conflict(session: Session, actor: Actor) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(
+            Message(
+                N_("Someone else saved this actor in the meantime. Your changes were not saved.")
+            )
+        ) from None
+
+
+def _district_or_none(session: Session, name) -> District | None:
+    text = clean_text(name, field="district", max_length=100)
+    if text is None:
+        return None
+    district = session.scalar(select(District).where(District.name == text))
+    if district is None:
+        raise Invalid.on(
+            "district",
+            N_("'%(value)s' is not a known district; choose one of: %(choices)s."),
+            value=text,
+            choices=", ".join(choices_of_districts(session)),
+        )
+    return district
+
+
+def _district_id_or_none(session: Session, name: str) -> int | None:
+    return session.scalar(select(District.id).where(District.name == name))
+
+
+def _themes(session: Session, names) -> list[Theme]:
+    if names is None:
+        return []
+    if isinstance(names, str):
+        names = [n for n in names.split(",")]
+    wanted = [str(n).strip() for n in names if str(n).strip()]
+    themes = list(session.scalars(select(Theme).where(Theme.name.in_(wanted))))
+    unknown = sorted(set(wanted) - {t.name for t in themes})
+    if unknown:
+        raise Invalid.on(
+            "themes", N_("Unknown theme(s): %(names)s."), names=", ".join(u[:40] for u in unknown)
+        )
+    return themes
+
+
+def _postcode(value) -> str | None:
+    text = clean_text(value, field="postcode", max_length=POSTCODE_MAX)
+    if text is not None and not (text.isascii() and text.isdigit() and len(text) == 4):
+        raise Invalid.on(
+            "postcode", N_("'%(value)s' is not a Belgian postcode (4 digits)."), value=text
+        )
+    return text
+
+
+def _quiet(parse, value):
+    try:
+        return parse(value)
+    except Invalid:
+        return None
+
+
+def _search_conditions(q: str | None) -> list:
+    text = (q or "").strip()
+    if not text:
+        return []
+    e164 = phone_query(text)
+    if e164:
+        return [Actor.phone == e164]
+    if "@" in text:
+        return [Actor.email.like(_escape_like(text.lower()) + "%", escape="\\")]
+    return [Actor.search_name.like("%" + _escape_like(search_key(text)) + "%", escape="\\")]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _status_condition(status: str, since: datetime):
+    def within(column):
+        return column >= since
+
+    def outside(column):
+        return column.is_(None) | (column < since)
+
+    direct, reached, attempted = (
+        Actor.last_direct_reached_at,
+        Actor.last_reached_at,
+        Actor.last_attempt_at,
+    )
+    if status == ReachStatus.DIRECT:
+        return within(direct)
+    if status == ReachStatus.DIGITAL_ONLY:
+        return outside(direct) & within(reached)
+    if status == ReachStatus.ATTEMPTED:
+        return outside(direct) & outside(reached) & within(attempted)
+    return outside(direct) & outside(reached) & outside(attempted)
+
+
+def _ordering(sort: str) -> list:
+    match sort:
+        case "-name":
+            return [Actor.search_name.desc(), Actor.id.desc()]
+        case "kind":
+            return [Actor.kind, Actor.search_name, Actor.id]
+        case "district":
+            return [Actor.district_id, Actor.search_name, Actor.id]
+        case "last_contact":
+            return [Actor.last_contact_at.desc().nulls_last(), Actor.id]
+        case "-created":
+            return [Actor.created_at.desc(), Actor.id.desc()]
+        case _:
+            return [Actor.search_name, Actor.id]
+
+
+def _similar_names(session: Session, key: str, kind: str, limit: int) -> list[Actor]:
+    rows = session.execute(select(Actor.id, Actor.search_name).where(Actor.kind == kind)).all()
+    matches = process.extract(
+        key,
+        {row.id: row.search_name for row in rows},
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=DUPLICATE_NAME_SCORE,
+        limit=limit,
+    )
+    ids = [match[2] for match in matches]
+    return [session.get(Actor, i) for i in ids]

@@ -1,0 +1,235 @@
+"""Use cases on contact logs: log, edit, delete, list, follow-ups."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from crm.clock import utcnow
+from crm.messages import N_, Invalid, NotFound
+from crm.models import TEXT_MAX, Actor, ContactLog
+from crm.paging import Page, paginate
+from crm.validation import clean_text, collect_errors, parse_choice, parse_date
+from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Direction, Outcome
+
+CITY_TIMEZONE = ZoneInfo("Europe/Brussels")
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
+EARLIEST = datetime(1990, 1, 1)
+CONTACT_DATE_FIELDS = ("last_contact_at", "last_reached_at", "last_direct_reached_at", "last_attempt_at")
+EDITABLE_FIELDS = ("channel", "direction", "outcome", "occurred_at", "note", "follow_up_on")
+
+
+def log_contact(
+    session: Session,
+    *,
+    actor_id: int,
+    channel,
+    outcome,
+    direction="outgoing",
+    occurred_at=None,
+    note="",
+    follow_up_on=None,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> ContactLog:
+    """Record one interaction with an actor and update the actor's contact dates."""
+    now = now or utcnow()
+    _lock_actor_for_contact(session, actor_id)
+    values = _clean(
+        {
+            "channel": channel,
+            "direction": direction,
+            "outcome": outcome,
+            "occurred_at": now if occurred_at in (None, "") else occurred_at,
+            "note": note,
+            "follow_up_on": follow_up_on,
+        },
+        now=now,
+    )
+    contact = ContactLog(actor_id=actor_id, created_by_id=user_id, created_at=now, **values)
+    session.add(contact)
+    session.flush()
+    refresh_contact_dates(session, actor_id)
+    return contact
+
+
+def edit_contact(
+    session: Session, contact_id: int, *, user_id: int | None, now: datetime | None = None, **changes
+) -> ContactLog:
+    """Change a logged contact, keeping who edited it and when."""
+    now = now or utcnow()
+    contact = get_contact(session, contact_id)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise Invalid.on(unknown[0], N_("Unknown field '%(name)s'."), name=unknown[0])
+    _lock_actor_for_contact(session, contact.actor_id)
+    merged = {name: getattr(contact, name) for name in EDITABLE_FIELDS} | changes
+    values = _clean(merged, now=now)
+    for name, value in values.items():
+        setattr(contact, name, value)
+    contact.edited_by_id = user_id
+    contact.edited_at = now
+    session.flush()
+    refresh_contact_dates(session, contact.actor_id)
+    return contact
+
+
+def delete_contact(session: Session, contact_id: int) -> None:
+    """Remove a logged contact (administrators only) and update the actor's contact dates."""
+    contact = get_contact(session, contact_id)
+    actor_id = contact.actor_id
+    session.delete(contact)
+    session.flush()
+    refresh_contact_dates(session, actor_id)
+
+
+def get_contact(session: Session, contact_id: int) -> ContactLog:
+    """The contact with this id."""
+    contact = session.get(ContactLog, contact_id)
+    if contact is None:
+        raise NotFound("contact", contact_id)
+    return contact
+
+
+def list_contacts(session: Session, actor_id: int, *, page: int = 1, per_page: int = 25) -> Page:
+    """An actor's timeline, newest first."""
+    query = (
+        select(ContactLog)
+        .where(ContactLog.actor_id == actor_id)
+        .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc())
+    )
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def open_follow_ups(session: Session, *, user_id: int, limit: int = 200) -> list[ContactLog]:
+    """The user's follow-ups not yet done, earliest (so overdue) first."""
+    query = (
+        select(ContactLog)
+        .join(Actor, Actor.id == ContactLog.actor_id)
+        .where(
+            ContactLog.created_by_id == user_id,
+            ContactLog.follow_up_on.isnot(None),
+            ContactLog.follow_up_done_at.is_(None),
+            Actor.archived.is_(False),
+        )
+        .order_by(ContactLog.follow_up_on, ContactLog.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def mark_follow_up_done(
+    session: Session, contact_id: int, *, user_id: int, now: datetime | None = None
+) -> ContactLog:
+    """Close the follow-up of one of the user's contacts."""
+    contact = get_contact(session, contact_id)
+    if contact.created_by_id != user_id or contact.follow_up_on is None:
+        raise NotFound("follow-up", contact_id)
+    contact.follow_up_done_at = now or utcnow()
+    session.flush()
+    return contact
+
+
+def refresh_contact_dates(session: Session, actor_id: int) -> None:
+    """Recompute the actor's denormalised last-contact dates from its contacts.
+
+    A Core UPDATE, so the actor's version is not bumped: logging a call must not turn a
+    colleague's open edit form into a conflict.
+    """
+    contacts = ContactLog.__table__.c
+
+    def latest(*conditions):
+        return (
+            select(contacts.occurred_at)
+            .where(contacts.actor_id == actor_id, *conditions)
+            .order_by(contacts.occurred_at.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    reached = contacts.outcome == Outcome.REACHED
+    session.execute(
+        update(Actor.__table__)
+        .where(Actor.__table__.c.id == actor_id)
+        .values(
+            last_contact_at=latest(contacts.outcome != Outcome.PLANNED),
+            last_reached_at=latest(reached),
+            last_direct_reached_at=latest(
+                reached, contacts.channel.in_([str(c) for c in DIRECT_CHANNELS])
+            ),
+            last_attempt_at=latest(contacts.outcome.in_([str(o) for o in FAILED_OUTCOMES])),
+        )
+    )
+    loaded = session.identity_map.get(session.identity_key(Actor, actor_id))
+    if loaded is not None:
+        session.expire(loaded, list(CONTACT_DATE_FIELDS))
+
+
+def parse_occurred_at(raw, *, field: str = "occurred_at") -> datetime:
+    """An ISO 8601 moment as naive UTC; without an offset it is Brussels time."""
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        text = "" if raw is None else str(raw).strip()
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid.on(
+                field, N_("'%(value)s' is not a date and time."), value=text[:40]
+            ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CITY_TIMEZONE)
+    return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None, microsecond=0)
+
+
+def _lock_actor_for_contact(session: Session, actor_id: int) -> None:
+    # FOR UPDATE serialises contact writes per actor on PostgreSQL, so the dates recomputed
+    # after the insert see every committed contact; SQLite's BEGIN IMMEDIATE already does.
+    archived = session.scalar(
+        select(Actor.archived).where(Actor.id == actor_id).with_for_update()
+    )
+    if archived is None:
+        raise NotFound("actor", actor_id)
+    if archived:
+        raise Invalid.on(
+            "actor", N_("This actor is archived: restore it before logging a contact.")
+        )
+
+
+def _clean(values: dict, *, now: datetime) -> dict:
+    channel, direction, outcome, occurred_at, note, follow_up_on = collect_errors(
+        lambda: parse_choice(values["channel"], Channel, field="channel"),
+        lambda: parse_choice(values["direction"] or "outgoing", Direction, field="direction"),
+        lambda: parse_choice(values["outcome"], Outcome, field="outcome"),
+        lambda: _occurred_at(values["occurred_at"], now=now),
+        lambda: clean_text(values["note"], field="note", max_length=TEXT_MAX) or "",
+        lambda: parse_date(values["follow_up_on"], field="follow_up_on"),
+    )
+    if follow_up_on is not None and follow_up_on < occurred_at.date():
+        raise Invalid.on(
+            "follow_up_on", N_("A follow-up date cannot lie before the contact itself.")
+        )
+    return {
+        "channel": channel,
+        "direction": direction,
+        "outcome": outcome,
+        "occurred_at": occurred_at,
+        "note": note,
+        "follow_up_on": follow_up_on,
+    }
+
+
+def _occurred_at(raw, *, now: datetime) -> datetime:
+    moment = parse_occurred_at(raw)
+    if moment > now + CLOCK_SKEW:
+        raise Invalid.on("occurred_at", N_("A contact cannot take place in the future."))
+    if moment < EARLIEST:
+        raise Invalid.on("occurred_at", N_("This date is too far in the past."))
+    return moment
+
+
+def today_in_city(now: datetime | None = None) -> date:
+    """Today's date in Brussels (follow-ups are dates people read on a calendar)."""
+    moment = (now or utcnow()).replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(CITY_TIMEZONE).date()

@@ -1,0 +1,60 @@
+"""User-facing messages raised by the domain, translated by the app layer.
+
+`crm/` cannot import Flask-Babel, so it marks message ids with `N_` (extracted by pybabel) and
+carries the parameters along; the app translates them in the user's language.
+"""
+
+from dataclasses import dataclass, field
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it."""
+    return msgid
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message id with its named parameters, e.g. Message("'%(value)s' is no phone number", value=...)."""
+
+    msgid: str
+    params: dict = field(default_factory=dict)
+
+    def __init__(self, msgid: str, **params):
+        object.__setattr__(self, "msgid", msgid)
+        object.__setattr__(self, "params", params)
+
+    def render(self, translate=lambda s: s) -> str:
+        """The message in the language of `translate` (identity: English)."""
+        text = translate(self.msgid)
+        return text % self.params if self.params else text
+
+
+class Invalid(Exception):
+    """Input refused; `errors` maps each field name to its messages. Nothing was stored."""
+
+    def __init__(self, errors: dict[str, list[Message]]):
+        super().__init__("; ".join(f"{k}: {m.render()}" for k, ms in errors.items() for m in ms))
+        self.errors = errors
+
+    @classmethod
+    def on(cls, field_name: str, msgid: str, **params) -> "Invalid":
+        """One message on one field."""
+        return cls({field_name: [Message(msgid, **params)]})
+
+
+class NotFound(Exception):
+    """The object does not exist (or was deleted)."""
+
+    def __init__(self, what: str, ident):
+        super().__init__(f"{what} {ident!r} not found")
+        self.what = what
+        self.ident = ident
+
+
+class Conflict(Exception):
+    """Someone else saved the object in between; nothing was overwritten."""
+
+    def __init__(self, message: Message, current_version: int | None = None):
+        super().__init__(message.render())
+        self.message = message
+        self.current_version = current_version

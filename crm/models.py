@@ -1,0 +1,219 @@
+"""SQLAlchemy 2 models of Bereik (DESIGN.md §2). Timestamps are naive UTC."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAME_MAX = 200
+EMAIL_MAX = 254
+PHONE_MAX = 20
+ADDRESS_MAX = 300
+POSTCODE_MAX = 10
+TEXT_MAX = 5000
+LABEL_MAX = 100
+
+# Named constraints so that Alembic migrations (batch mode on SQLite) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LABEL_MAX), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<District {self.name!r}>"
+
+
+class Theme(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LABEL_MAX), unique=True)
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.name!r}>"
+
+
+actor_themes = Table(
+    "actor_themes",
+    Base.metadata,
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_actor_themes_theme_actor", "theme_id", "actor_id"),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Flask-Login's protocol, written out so that crm/ needs no Flask import.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email!r} {self.role}>"
+
+
+class Actor(Base):
+    """A person or organisation the city wants to involve."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # Lower-case name without accents: the key for search, sorting and duplicate detection.
+    search_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    kind: Mapped[str] = mapped_column(String(32))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id"))
+    phone: Mapped[str | None] = mapped_column(String(PHONE_MAX))  # E.164
+    email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))  # lower case
+    address: Mapped[str | None] = mapped_column(String(ADDRESS_MAX))
+    postcode: Mapped[str | None] = mapped_column(String(POSTCODE_MAX))
+    preferred_channel: Mapped[str | None] = mapped_column(String(20))
+    preferred_language: Mapped[str | None] = mapped_column(String(5))
+    do_not_phone: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    influence: Mapped[int] = mapped_column(Integer, default=3)
+    interest: Mapped[int] = mapped_column(Integer, default=3)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    # Denormalised from contact_logs in the same transaction as every contact write, so that
+    # lists and reach figures never aggregate a million contacts (PERFORMANCE.md, SQL).
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_reached_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_direct_reached_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    district: Mapped[District | None] = relationship(lazy="joined")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=actor_themes, order_by=Theme.name, lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("influence BETWEEN 1 AND 5", name="influence_range"),
+        CheckConstraint("interest BETWEEN 1 AND 5", name="interest_range"),
+        Index("ix_actors_listing", "archived", "kind", "district_id", "search_name"),
+        Index("ix_actors_by_name", "archived", "search_name"),
+        Index("ix_actors_by_last_contact", "archived", "last_contact_at"),
+        Index("ix_actors_phone", "phone"),
+        Index("ix_actors_email", "email"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Actor {self.id} {self.name!r}>"
+
+
+class ContactLog(Base):
+    """One logged interaction with one actor."""
+
+    __tablename__ = "contact_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    direction: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    actor: Mapped[Actor] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id], lazy="joined")
+
+    __table_args__ = (
+        Index("ix_contact_logs_actor_time", "actor_id", "occurred_at"),
+        Index(
+            "ix_contact_logs_open_follow_ups",
+            "created_by_id",
+            "follow_up_on",
+            sqlite_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
+            postgresql_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
+        ),
+    )
+
+
+class Relation(Base):
+    """A typed, optionally dated link between two actors."""
+
+    __tablename__ = "relations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(20))
+    strength: Mapped[int] = mapped_column(Integer, default=1)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    source: Mapped[Actor] = relationship(foreign_keys=[source_id])
+    target: Mapped[Actor] = relationship(foreign_keys=[target_id])
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id", "type", name="uq_relations_pair_type"),
+        CheckConstraint("source_id <> target_id", name="not_self"),
+        CheckConstraint("strength BETWEEN 1 AND 3", name="strength_range"),
+        Index("ix_relations_target", "target_id"),
+    )

@@ -1,0 +1,141 @@
+"""Staff accounts: create, authenticate, API tokens, roles."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm.clock import utcnow
+from crm.messages import N_, Invalid, NotFound
+from crm.models import NAME_MAX, User
+from crm.validation import clean_text, collect_errors, parse_choice, parse_email
+from crm.vocabulary import ROLE_RANK, Role
+
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_METHOD = "scrypt"
+# A hash to compare against when the e-mail is unknown, so that the answer takes as long.
+_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+
+
+def create_user(
+    session: Session, *, email, name, role, password, now: datetime | None = None
+) -> User:
+    """A new staff account; the password is stored only as a scrypt hash."""
+    email, name, role, password = collect_errors(
+        lambda: parse_email(email, field="email") or _required("email"),
+        lambda: clean_text(name, field="name", max_length=NAME_MAX, required=True),
+        lambda: parse_choice(role, Role, field="role"),
+        lambda: check_password_strength(password),
+    )
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Invalid.on("email", N_("There is already an account for %(email)s."), email=email)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+        active=True,
+        created_at=now or utcnow(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def check_password_strength(password) -> str:
+    """The password when it is long enough."""
+    if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
+        raise Invalid.on(
+            "password",
+            N_("A password needs at least %(min)d characters."),
+            min=PASSWORD_MIN_LENGTH,
+        )
+    return password
+
+
+def set_password(session: Session, user_id: int, password: str) -> User:
+    """Replace a user's password."""
+    user = get_user(session, user_id)
+    user.password_hash = generate_password_hash(
+        check_password_strength(password), method=PASSWORD_METHOD
+    )
+    session.flush()
+    return user
+
+
+def set_role(session: Session, user_id: int, role: str, *, active: bool = True) -> User:
+    """Change a user's role and whether the account may log in."""
+    user = get_user(session, user_id)
+    user.role = parse_choice(role, Role, field="role")
+    user.active = active
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, email, password, now: datetime | None = None) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    address = (email or "").strip().lower()
+    user = session.scalar(select(User).where(User.email == address)) if address else None
+    if user is None or not user.active:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    user.last_login_at = now or utcnow()
+    session.flush()
+    return user
+
+
+def issue_api_token(session: Session, user_id: int) -> str:
+    """A new API token for the user, replacing the old one; only its hash is stored."""
+    user = get_user(session, user_id)
+    token = secrets.token_urlsafe(32)
+    user.api_token_hash = _token_hash(token)
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user owning this API token, or None."""
+    if not token:
+        return None
+    user = session.scalar(select(User).where(User.api_token_hash == _token_hash(token)))
+    return user if user is not None and user.active else None
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with this id."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    return user
+
+
+def find_user_by_email(session: Session, email: str) -> User:
+    """The user with this e-mail address."""
+    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    if user is None:
+        raise NotFound("user", email)
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    """Every account, by name."""
+    return list(session.scalars(select(User).order_by(User.name, User.id)))
+
+
+def has_role(user: User, role: str) -> bool:
+    """Whether the user's role includes the permissions of `role` (admin > coordinator > staff)."""
+    return ROLE_RANK.get(Role(user.role), 0) >= ROLE_RANK[Role(role)]
+
+
+def _token_hash(token: str) -> str:
+    # A random 256-bit token needs no slow hash: SHA-256 makes the stored value useless to a thief.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _required(field: str):
+    raise Invalid.on(field, N_("This field is required."))

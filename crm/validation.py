@@ -1,0 +1,188 @@
+"""Validation of what people type: phones, e-mails, names, vocabulary values, numbers, dates.
+
+Each function returns the clean value or raises `Invalid` on the given field with a message
+that repeats what was typed. Both SQLite and PostgreSQL get only clean values (PERFORMANCE.md:
+they differ on NUL bytes and over-long strings).
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from crm.messages import N_, Invalid
+
+DEFAULT_REGION = "BE"
+# phonenumbers accepts letters ("O3 778 30 60" with a letter O is "valid"): only these pass.
+PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./\-]+$")
+PHONE_MAX_DIGITS = 15  # the E.164 maximum
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MAX_ID = 2**31 - 1
+
+
+def clean_text(raw, *, field: str, max_length: int, required: bool = False) -> str | None:
+    """Trimmed text without control characters, at most `max_length` characters."""
+    text = "" if raw is None else str(raw).strip()
+    if CONTROL_CHARACTERS.search(text):
+        raise Invalid.on(field, N_("This text contains invisible control characters."))
+    if not text:
+        if required:
+            raise Invalid.on(field, N_("This field is required."))
+        return None
+    if len(text) > max_length:
+        raise Invalid.on(
+            field,
+            N_("At most %(max)d characters allowed; you typed %(length)d."),
+            max=max_length,
+            length=len(text),
+        )
+    return text
+
+
+def search_key(name: str) -> str:
+    """Lower case without accents or extra spaces: 'Café  Élise' -> 'cafe elise'."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    without_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(without_accents.casefold().split())
+
+
+def parse_phone(raw, *, field: str = "phone") -> str | None:
+    """A Belgian or international phone number in E.164 ('03 778 30 60' -> '+3237783060')."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    digits = re.sub(r"\D", "", text)
+    if not PHONE_CHARACTERS.match(text) or len(digits) > PHONE_MAX_DIGITS + 2:
+        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=text[:40])
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=text) from None
+    if not phonenumbers.is_valid_number(number):
+        raise Invalid.on(
+            field,
+            N_("'%(value)s' is not a valid phone number. Example: 03 778 30 60 or +32 470 12 34 56."),
+            value=text,
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str | None) -> str:
+    """A stored number as people write it: Belgian numbers national, others international."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, DEFAULT_REGION)
+    if phonenumbers.region_code_for_number(number) == DEFAULT_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_query(text: str) -> str | None:
+    """The E.164 form of a search text that is a phone number, else None."""
+    try:
+        return parse_phone(text)
+    except Invalid:
+        return None
+
+
+def parse_email(raw, *, field: str = "email") -> str | None:
+    """A syntactically valid e-mail address in lower case (no DNS look-up)."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    if len(text) > 254 or CONTROL_CHARACTERS.search(text):
+        raise Invalid.on(field, N_("'%(value)s' is not a valid e-mail address."), value=text[:60])
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        raise Invalid.on(field, N_("'%(value)s' is not a valid e-mail address."), value=text) from None
+    return result.normalized.lower()
+
+
+def parse_choice(raw, choices: Iterable[str], *, field: str, required: bool = True) -> str | None:
+    """One of the vocabulary values `choices`."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        if required:
+            raise Invalid.on(field, N_("This field is required."))
+        return None
+    allowed = [str(c) for c in choices]
+    if text not in allowed:
+        raise Invalid.on(
+            field,
+            N_("'%(value)s' is not a valid choice; choose one of: %(choices)s."),
+            value=text[:40],
+            choices=", ".join(allowed),
+        )
+    return text
+
+
+def parse_int(raw, *, field: str, low: int, high: int, default: int | None = None) -> int:
+    """A whole number between `low` and `high` inclusive."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if default is None:
+            raise Invalid.on(field, N_("This field is required."))
+        return default
+    if isinstance(raw, bool):
+        raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=str(raw))
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, int) else raw
+    except ValueError:
+        raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=str(raw)[:40]) from None
+    if not low <= value <= high:
+        raise Invalid.on(
+            field, N_("Choose a number from %(low)d to %(high)d."), low=low, high=high
+        )
+    return value
+
+
+def parse_id(raw, *, field: str = "id") -> int:
+    """A database id: a positive integer that fits every database (PERFORMANCE.md: 2**31)."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isascii() or not text.isdigit() or (len(text) > 1 and text.startswith("0")):
+        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=text[:40])
+    value = int(text)
+    if not 1 <= value <= MAX_ID:
+        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=text[:40])
+    return value
+
+
+def parse_bool(raw) -> bool:
+    """A checkbox or JSON boolean."""
+    if isinstance(raw, bool):
+        return raw
+    return str(raw).strip().lower() in {"1", "true", "on", "yes", "y", "ja"}
+
+
+def parse_date(raw, *, field: str) -> date | None:
+    """An ISO date (YYYY-MM-DD) or None when empty."""
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Invalid.on(
+            field, N_("'%(value)s' is not a date (YYYY-MM-DD)."), value=text[:40]
+        ) from None
+
+
+def collect_errors(*checks) -> list:
+    """Run zero-argument checks and return their values, or raise every field's messages at once."""
+    errors: dict = {}
+    values = []
+    for check in checks:
+        try:
+            values.append(check())
+        except Invalid as exc:
+            values.append(None)
+            for name, messages in exc.errors.items():
+                errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise Invalid(errors)
+    return values

@@ -1,0 +1,169 @@
+"""The words of DESIGN.md §2 as enumerations, each value with its (English) label msgid."""
+
+from enum import StrEnum
+
+from crm.messages import N_
+
+
+class Kind(StrEnum):
+    RESIDENT = "resident"
+    BUSINESS = "business"
+    KNOWLEDGE_INSTITUTION = "knowledge_institution"
+    POVERTY_ORGANISATION = "poverty_organisation"
+    CIVIC_ASSOCIATION = "civic_association"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    VISIT = "visit"
+    MEETING = "meeting"
+    EVENT = "event"
+    INTERMEDIARY = "intermediary"
+    LETTER = "letter"
+    EMAIL = "email"
+    NEWSLETTER = "newsletter"
+    ONLINE = "online"
+    SMS = "sms"
+
+
+DIRECT_CHANNELS = frozenset(
+    {Channel.PHONE, Channel.VISIT, Channel.MEETING, Channel.EVENT, Channel.INTERMEDIARY}
+)
+
+
+class Direction(StrEnum):
+    OUTGOING = "outgoing"
+    INCOMING = "incoming"
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    DECLINED = "declined"
+    WRONG_CONTACT = "wrong_contact"
+    PLANNED = "planned"
+
+
+FAILED_OUTCOMES = frozenset(
+    {Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE, Outcome.DECLINED, Outcome.WRONG_CONTACT}
+)
+
+
+class RelationType(StrEnum):
+    MEMBER_OF = "member_of"
+    WORKS_FOR = "works_for"
+    REPRESENTS = "represents"
+    PARTNER_OF = "partner_of"
+    KNOWS = "knows"
+    INTRODUCED_BY = "introduced_by"
+
+
+# A partnership or acquaintance has no direction: A knows B is the same relation as B knows A.
+SYMMETRIC_RELATION_TYPES = frozenset({RelationType.PARTNER_OF, RelationType.KNOWS})
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+ROLE_RANK = {Role.STAFF: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+    FR = "fr"
+    DE = "de"
+    OTHER = "other"
+
+
+class ReachStatus(StrEnum):
+    DIRECT = "direct"
+    DIGITAL_ONLY = "digital_only"
+    ATTEMPTED = "attempted"
+    NONE = "none"
+
+
+DEFAULT_DISTRICTS = ("Sint-Niklaas", "Belsele", "Sinaai", "Nieuwkerken-Waas")
+DEFAULT_THEMES = (
+    "mobility",
+    "climate",
+    "digital inclusion",
+    "poverty",
+    "economy",
+    "housing",
+    "education",
+    "culture",
+)
+
+KIND_LABELS: dict[str, str] = {
+    Kind.RESIDENT: N_("Resident"),
+    Kind.BUSINESS: N_("Business"),
+    Kind.KNOWLEDGE_INSTITUTION: N_("Knowledge institution"),
+    Kind.POVERTY_ORGANISATION: N_("Poverty organisation"),
+    Kind.CIVIC_ASSOCIATION: N_("Civic association"),
+    Kind.PUBLIC_BODY: N_("Public body"),
+    Kind.OTHER: N_("Other"),
+}
+
+CHANNEL_LABELS: dict[str, str] = {
+    Channel.PHONE: N_("Phone"),
+    Channel.VISIT: N_("Visit"),
+    Channel.MEETING: N_("Meeting"),
+    Channel.EVENT: N_("Event"),
+    Channel.INTERMEDIARY: N_("Intermediary"),
+    Channel.LETTER: N_("Letter"),
+    Channel.EMAIL: N_("E-mail"),
+    Channel.NEWSLETTER: N_("Newsletter"),
+    Channel.ONLINE: N_("Online platform"),
+    Channel.SMS: N_("SMS"),
+}
+
+DIRECTION_LABELS: dict[str, str] = {
+    Direction.OUTGOING: N_("Outgoing"),
+    Direction.INCOMING: N_("Incoming"),
+}
+
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.REACHED: N_("Reached"),
+    Outcome.NO_ANSWER: N_("No answer"),
+    Outcome.LEFT_MESSAGE: N_("Left a message"),
+    Outcome.DECLINED: N_("Declined"),
+    Outcome.WRONG_CONTACT: N_("Wrong contact details"),
+    Outcome.PLANNED: N_("Planned"),
+}
+
+RELATION_TYPE_LABELS: dict[str, str] = {
+    RelationType.MEMBER_OF: N_("is member of"),
+    RelationType.WORKS_FOR: N_("works for"),
+    RelationType.REPRESENTS: N_("represents"),
+    RelationType.PARTNER_OF: N_("is partner of"),
+    RelationType.KNOWS: N_("knows"),
+    RelationType.INTRODUCED_BY: N_("was introduced by"),
+}
+
+ROLE_LABELS: dict[str, str] = {
+    Role.STAFF: N_("Policy staff"),
+    Role.COORDINATOR: N_("Coordinator"),
+    Role.ADMIN: N_("Administrator"),
+}
+
+LANGUAGE_LABELS: dict[str, str] = {
+    Language.NL: N_("Dutch"),
+    Language.EN: N_("English"),
+    Language.FR: N_("French"),
+    Language.DE: N_("German"),
+    Language.OTHER: N_("Other language"),
+}
+
+REACH_STATUS_LABELS: dict[str, str] = {
+    ReachStatus.DIRECT: N_("Reached directly"),
+    ReachStatus.DIGITAL_ONLY: N_("Digital only"),
+    ReachStatus.ATTEMPTED: N_("Attempted"),
+    ReachStatus.NONE: N_("Not reached"),
+}

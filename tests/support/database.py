@@ -1,0 +1,34 @@
+"""Create the schema by migrations and empty the database between tests."""
+
+from flask_migrate import upgrade
+from sqlalchemy import Engine, text
+
+from app import create_app
+from crm.actors import ensure_districts_and_themes
+from crm.models import Base
+from crm.vocabulary import DEFAULT_DISTRICTS, DEFAULT_THEMES
+from sqlalchemy.orm import Session
+
+
+def migrate(url: str) -> None:
+    """Run every migration on an empty database, exactly as `flask db upgrade` does."""
+    app = create_app("config.TestConfig", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        from app.extensions import db
+
+        db.engine.dispose()
+
+
+def reset(engine: Engine) -> None:
+    """Remove every row, then put the default districts and themes back."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    with Session(engine) as session:
+        ensure_districts_and_themes(session, DEFAULT_DISTRICTS, DEFAULT_THEMES)
+        session.commit()
