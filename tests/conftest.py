@@ -8,6 +8,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db, limiter
@@ -88,9 +89,28 @@ def app(backend_app, clean_db):
     return backend_app
 
 
+class DomainAwareClient(FlaskClient):
+    """A test client that ends the test session's transaction before each request.
+
+    On SQLite (WAL) an open read transaction keeps its snapshot: without this, a test would not
+    see what the request wrote, nor the request what the test wrote but did not commit.
+    """
+
+    domain_session = None
+
+    def open(self, *args, **kwargs):
+        if self.domain_session is not None:
+            self.domain_session.commit()
+            self.domain_session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client(app, session):
+    app.test_client_class = DomainAwareClient
+    client = app.test_client()
+    client.domain_session = session
+    return client
 
 
 # --- factories ---------------------------------------------------------------------------

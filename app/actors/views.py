@@ -1,10 +1,282 @@
 """Actor pages: list, detail, create, edit, archive, delete, relations."""
 
-from flask import Blueprint, render_template
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.actors.forms import ActorForm, ConfirmForm, RelationForm
+from app.auth import role_required
+from app.contacts.forms import ContactForm
+from app.extensions import db
+from app.forms import put_errors_on_form, vocabulary_choices
+from app.i18n import translate_message
+from app.paging import page_number
+from crm import actors as actor_service
+from crm import relations as relation_service
+from crm.contacts import list_contacts
+from crm.messages import N_, Conflict, Invalid, NotFound
+from crm.validation import display_phone, parse_id
+from crm.vocabulary import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    LANGUAGE_LABELS,
+    REACH_STATUS_LABELS,
+    RELATION_TYPE_LABELS,
+)
 
 bp = Blueprint("actors", __name__)
+
+LIST_FILTERS = ("q", "kind", "district", "theme", "status", "sort")
 
 
 @bp.route("/")
 def index():
-    return render_template("actors/index.html")
+    filters = {name: request.args.get(name, "").strip() for name in LIST_FILTERS}
+    page = actor_service.search_actors(
+        db.session,
+        **{k: v for k, v in filters.items() if k != "sort" and v},
+        sort=filters["sort"] or "name",
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PER_PAGE"],
+        window_days=current_app.config["REACH_WINDOW_DAYS"],
+    )
+    return render_template(
+        "actors/index.html", page=page, filters=filters, choices=_filter_choices()
+    )
+
+
+@bp.route("/actors/new", methods=["GET", "POST"])
+def create():
+    form = _actor_form()
+    duplicates = []
+    if form.validate_on_submit():
+        values = form.values()
+        if not request.form.get("save_anyway"):
+            duplicates = actor_service.find_possible_duplicates(db.session, **_identity(values))
+        if not duplicates:
+            try:
+                actor = actor_service.create_actor(db.session, **values)
+                db.session.commit()
+            except Invalid as error:
+                db.session.rollback()
+                put_errors_on_form(form, error)
+            else:
+                flash(_("%(name)s was added.", name=actor.name), "success")
+                return redirect(url_for("actors.detail", actor_id=actor.id))
+    return render_template("actors/form.html", form=form, actor=None, duplicates=duplicates)
+
+
+@bp.route("/actors/<actor_id>")
+def detail(actor_id):
+    return render_actor_page(actor_or_404(actor_id))
+
+
+@bp.route("/actors/<actor_id>/edit", methods=["GET", "POST"])
+def edit(actor_id):
+    actor = actor_or_404(actor_id)
+    form = _actor_form(obj=_form_data(actor) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            actor_service.update_actor(
+                db.session, actor.id, version=form.version.data, **form.values()
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        except Conflict as conflict:
+            db.session.rollback()
+            return _show_conflict(form, actor.id, conflict)
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("actors.detail", actor_id=actor.id))
+    return render_template("actors/form.html", form=form, actor=actor, duplicates=[])
+
+
+@bp.route("/actors/<actor_id>/archive", methods=["POST"])
+@role_required("coordinator")
+def archive(actor_id):
+    return _set_archived(actor_id, True, _("%(name)s was archived."))
+
+
+@bp.route("/actors/<actor_id>/restore", methods=["POST"])
+@role_required("coordinator")
+def restore(actor_id):
+    return _set_archived(actor_id, False, _("%(name)s was restored."))
+
+
+@bp.route("/actors/<actor_id>/delete", methods=["GET", "POST"])
+@role_required("admin")
+def delete(actor_id):
+    actor = actor_or_404(actor_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        actor_service.delete_actor(db.session, actor.id)
+        db.session.commit()
+        flash(_("%(name)s was deleted for good.", name=actor.name), "success")
+        return redirect(url_for("actors.index"))
+    return render_template("actors/delete.html", actor=actor, form=form)
+
+
+@bp.route("/actors/<actor_id>/relations", methods=["POST"])
+def add_relation(actor_id):
+    actor = actor_or_404(actor_id)
+    form = _relation_form()
+    if form.validate_on_submit():
+        try:
+            other = _resolve_other(form.other.data)
+            relation_service.add_relation(
+                db.session,
+                source_id=actor.id,
+                target_id=other,
+                type=form.type.data,
+                strength=form.strength.data,
+                starts_on=form.starts_on.data,
+                ends_on=form.ends_on.data,
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, _rename(error, {"target_id": "other"}))
+            return render_actor_page(actor, relation_form=form), 422
+        flash(_("The relation was added."), "success")
+    return redirect(url_for("actors.detail", actor_id=actor.id) + "#relations")
+
+
+@bp.route("/relations/<relation_id>/delete", methods=["POST"])
+def remove_relation(relation_id):
+    form = ConfirmForm()
+    back = request.form.get("back_to", "")
+    if form.validate_on_submit():
+        try:
+            relation_service.remove_relation(db.session, parse_id(relation_id))
+            db.session.commit()
+        except (Invalid, NotFound):
+            abort(404)
+        flash(_("The relation was removed."), "success")
+    target = url_for("actors.detail", actor_id=back) if back.isdigit() else url_for("actors.index")
+    return redirect(target + "#relations")
+
+
+def render_actor_page(actor, *, contact_form=None, relation_form=None):
+    """The actor page: facts, relations, quick contact form and the timeline (newest first)."""
+    contacts = list_contacts(
+        db.session,
+        actor.id,
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template(
+        "actors/detail.html",
+        actor=actor,
+        relations=relation_service.relations_of(db.session, actor.id),
+        contacts=contacts,
+        contact_form=contact_form or ContactForm(formdata=None),
+        relation_form=relation_form or _relation_form(formdata=None),
+        confirm_form=ConfirmForm(),
+    )
+
+
+def actor_or_404(actor_id):
+    """The actor for a URL id, or a 404 page for ids like -1, 0, 01 or 99999999999999999999."""
+    try:
+        return actor_service.get_actor(db.session, parse_id(actor_id))
+    except (Invalid, NotFound):
+        abort(404)
+
+
+def _actor_form(obj=None) -> ActorForm:
+    form = ActorForm(obj=obj)
+    form.kind.choices = vocabulary_choices(KIND_LABELS)
+    form.district.choices = [("", _("(unknown)"))] + [
+        (n, n) for n in actor_service.choices_of_districts(db.session)
+    ]
+    form.themes.choices = [(n, n) for n in actor_service.choices_of_themes(db.session)]
+    form.preferred_channel.choices = vocabulary_choices(CHANNEL_LABELS, blank=_("(no preference)"))
+    form.preferred_language.choices = vocabulary_choices(LANGUAGE_LABELS, blank=_("(unknown)"))
+    return form
+
+
+def _relation_form(**kwargs) -> RelationForm:
+    form = RelationForm(**kwargs)
+    form.type.choices = vocabulary_choices(RELATION_TYPE_LABELS)
+    return form
+
+
+def _form_data(actor) -> SimpleNamespace:
+    """The actor's values as the edit form shows them."""
+    values = {name: getattr(actor, name) for name in actor_service.WRITABLE_FIELDS}
+    values.update(
+        district=actor.district.name if actor.district else "",
+        themes=[t.name for t in actor.themes],
+        phone=display_phone(actor.phone),
+        influence=str(actor.influence),
+        interest=str(actor.interest),
+        preferred_channel=actor.preferred_channel or "",
+        preferred_language=actor.preferred_language or "",
+        version=actor.version,
+    )
+    return SimpleNamespace(**values)
+
+
+def _identity(values: dict) -> dict:
+    return {k: values.get(k) for k in ("name", "kind", "phone", "email")}
+
+
+def _show_conflict(form: ActorForm, actor_id: int, conflict: Conflict):
+    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
+    db.session.expire_all()
+    current = actor_service.get_actor(db.session, actor_id)
+    form.version.data = current.version
+    flash(translate_message(conflict.message), "error")
+    return (
+        render_template("actors/form.html", form=form, actor=current, duplicates=[], conflict=True),
+        409,
+    )
+
+
+def _set_archived(actor_id, archived: bool, message: str):
+    actor = actor_or_404(actor_id)
+    if ConfirmForm().validate_on_submit():
+        actor_service.set_archived(db.session, actor.id, archived)
+        db.session.commit()
+        flash(message % {"name": actor.name}, "success")
+    return redirect(url_for("actors.detail", actor_id=actor.id))
+
+
+def _resolve_other(text: str | None) -> int:
+    """The id of the actor meant by a number or a (part of a) name typed in the relation form."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit():
+        return parse_id(text, field="target_id")
+    matches = actor_service.search_actors(db.session, q=text, per_page=6).items if text else []
+    if len(matches) == 1:
+        return matches[0].id
+    names = ", ".join(f"{a.name} (#{a.id})" for a in matches[:5])
+    if not matches:
+        raise Invalid.on("target_id", N_("No actor matches '%(value)s'."), value=text[:60])
+    raise Invalid.on(
+        "target_id", N_("Several actors match: %(names)s. Type the number."), names=names
+    )
+
+
+def _rename(error: Invalid, names: dict) -> Invalid:
+    return Invalid({names.get(k, k): v for k, v in error.errors.items()})
+
+
+def _filter_choices() -> dict:
+    return {
+        "kinds": vocabulary_choices(KIND_LABELS, blank=_("All kinds")),
+        "districts": actor_service.choices_of_districts(db.session),
+        "themes": actor_service.choices_of_themes(db.session),
+        "statuses": vocabulary_choices(REACH_STATUS_LABELS, blank=_("Any reach status")),
+        "sorts": [
+            ("name", _("Name A-Z")),
+            ("-name", _("Name Z-A")),
+            ("kind", _("Kind")),
+            ("district", _("District")),
+            ("last_contact", _("Last contact")),
+            ("-created", _("Newest first")),
+        ],
+    }

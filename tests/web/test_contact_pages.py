@@ -1,0 +1,131 @@
+"""Logging contacts, editing them with a trace, deleting (admins), and "my follow-ups"."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crm.contacts import log_contact
+from crm.models import ContactLog
+from tests.conftest import post_form
+
+CALL = {"channel": "phone", "direction": "outgoing", "outcome": "reached", "note": "Gebeld met Ann"}
+
+
+@pytest.fixture
+def staff(make_user, login):
+    user = make_user("staff", name="Sofie Staff")
+    login(user)
+    return user
+
+
+def contact_count(session) -> int:
+    return session.scalar(select(func.count(ContactLog.id)))
+
+
+def test_the_quick_form_defaults_to_a_phone_call_now(staff, client, make_actor):
+    actor = make_actor()
+
+    page = client.get(f"/actors/{actor.id}").get_data(as_text=True)
+
+    assert 'id="quick-contact"' in page
+    assert '<option selected value="phone">' in page
+    assert 'type="datetime-local"' in page and 'name="occurred_at" type="datetime-local" value="20' in page
+
+
+def test_logging_a_call_puts_it_on_the_timeline_and_makes_the_actor_reached_directly(
+    staff, client, make_actor, session
+):
+    actor = make_actor(name="Ann Claeys")
+
+    response = post_form(client, f"/actors/{actor.id}/contacts", CALL)
+
+    assert response.status_code == 302
+    page = client.get(f"/actors/{actor.id}?lang=en").get_data(as_text=True)
+    assert '<li data-channel="phone" data-outcome="reached">' in page
+    assert "Gebeld met Ann" in page and "Sofie Staff" in page
+    assert 'class="badge direct"' in page
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("channel", "pigeon"),
+        ("outcome", "maybe"),
+        ("occurred_at", "2999-01-01T10:00"),
+        ("occurred_at", "yesterday"),
+        ("follow_up_on", "31/12/2026"),
+    ],
+)
+def test_bad_contact_input_is_refused_and_nothing_is_stored(staff, client, make_actor, session, field, value):
+    actor = make_actor()
+
+    response = post_form(client, f"/actors/{actor.id}/contacts", {**CALL, field: value})
+
+    assert response.status_code == 422
+    assert 'class="error-text"' in response.get_data(as_text=True)
+    assert contact_count(session) == 0
+
+
+def test_editing_a_contact_keeps_who_edited_it_and_when(staff, client, make_actor, session):
+    actor = make_actor()
+    contact = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id)
+    session.commit()
+
+    response = post_form(
+        client,
+        f"/contacts/{contact.id}/edit",
+        {"channel": "phone", "direction": "outgoing", "outcome": "reached", "occurred_at": "2026-01-05T10:00", "note": "Toch bereikt"},
+    )
+
+    assert response.status_code == 302
+    edited = session.get(ContactLog, contact.id)
+    assert edited.outcome == "reached" and edited.edited_by_id == staff.id and edited.edited_at is not None
+    assert "edited by Sofie Staff" in client.get(f"/actors/{actor.id}?lang=en").get_data(as_text=True)
+
+
+def test_staff_cannot_edit_a_colleagues_contact_nor_delete_any(staff, client, make_actor, make_user, session):
+    colleague = make_user("staff")
+    actor = make_actor()
+    contact = log_contact(session, actor_id=actor.id, channel="phone", outcome="reached", user_id=colleague.id)
+    session.commit()
+
+    assert client.get(f"/contacts/{contact.id}/edit").status_code == 403
+    assert client.get(f"/contacts/{contact.id}/delete").status_code == 403
+    assert post_form(client, f"/contacts/{contact.id}/delete", {}).status_code == 403
+    assert contact_count(session) == 1
+
+
+def test_an_admin_deletes_a_contact_after_confirming(make_user, login, client, make_actor, session):
+    login(make_user("admin"))
+    actor = make_actor()
+    contact = log_contact(session, actor_id=actor.id, channel="phone", outcome="reached")
+    session.commit()
+
+    assert "confirm-delete" in client.get(f"/contacts/{contact.id}/delete").get_data(as_text=True)
+    post_form(client, f"/contacts/{contact.id}/delete", {})
+
+    assert contact_count(session) == 0
+
+
+def test_my_follow_ups_lists_my_open_ones_overdue_first_and_marks_them_done(
+    staff, client, make_actor, make_user, session
+):
+    actor = make_actor(name="Ann Claeys")
+    other = make_user("staff")
+    today = date.today()
+    later = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id, follow_up_on=today + timedelta(days=3), note="later")
+    overdue = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id, occurred_at="2026-01-01T09:00", follow_up_on=date(2026, 1, 2), note="overdue")
+    log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=other.id, follow_up_on=today, note="not mine")
+    session.commit()
+
+    page = client.get("/follow-ups").get_data(as_text=True)
+
+    assert page.index(f'data-contact-id="{overdue.id}"') < page.index(f'data-contact-id="{later.id}"')
+    assert "not mine" not in page
+    post_form(client, f"/follow-ups/{overdue.id}/done", {})
+    assert f'data-contact-id="{overdue.id}"' not in client.get("/follow-ups").get_data(as_text=True)
+
+
+def test_empty_follow_ups_explain_how_to_get_some(staff, client):
+    assert "No open follow-ups" in client.get("/follow-ups?lang=en").get_data(as_text=True)
