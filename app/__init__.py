@@ -66,7 +66,7 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, cli, errors
+    from app import api, cli, errors, security
     from app.actors import views as actors
     from app.admin import views as admin
     from app.auth import views as auth_views
@@ -81,4 +81,5 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     errors.register(app)
+    security.register(app)
     cli.register(app)

@@ -92,3 +92,10 @@ def test_an_admin_changes_a_role_but_not_their_own(make_user, login, client, ses
 
     assert session.get(User, staff.id).role == "coordinator"
     assert refused.status_code == 200 and session.get(User, admin.id).role == "admin"
+
+
+def test_pages_forbid_inline_scripts_and_framing(client):
+    response = client.get("/login")
+
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
