@@ -5,3 +5,10 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// On a wide screen the list filters are open from the start; on a phone they stay folded.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.matchMedia("(min-width: 40rem)").matches) {
+    document.querySelectorAll("details.more-filters").forEach(function (d) { d.open = true; });
+  }
+});
