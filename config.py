@@ -27,6 +27,7 @@ class Config:
     REACH_THRESHOLD = _float_env("REACH_THRESHOLD", 0.5)
     MIN_GROUP_SIZE = _int_env("MIN_GROUP_SIZE", 3)
 
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # forms and JSON bodies; imports get their own limit
     PER_PAGE = 25
     MAX_PER_PAGE = 100
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")

@@ -18,7 +18,8 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     asked = request.args.get("lang")
     if asked in languages:
-        session["lang"] = asked
+        if not request.path.startswith("/api/"):  # API clients get no cookie to remember it
+            session["lang"] = asked
         return asked
     if session.get("lang") in languages:
         return session["lang"]

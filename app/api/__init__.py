@@ -1,5 +1,17 @@
-"""JSON API v1 with bearer tokens."""
+"""JSON API v1 with bearer tokens.
+
+CSRF-exempt: a browser never adds the Authorization header on its own, so a forged cross-site
+request carries no token. Modules: auth (tokens, roles), errors (the one place that turns
+exceptions into JSON), payload (reading requests), serialise (rows to JSON), one module of
+routes per area, and openapi (the document describing them).
+"""
 
 from flask import Blueprint
 
+from app.extensions import csrf
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+# The modules register their handlers and routes on `bp`, so they come after it.
+from app.api import actors, auth, contacts, errors, openapi, relations  # noqa: E402, F401

@@ -28,8 +28,8 @@ def _load_user(user_id: str) -> User | None:
 
 def require_login_everywhere() -> None:
     """Redirect anonymous visitors of any page to /login (the API answers 401 itself)."""
-    endpoint = request.endpoint or ""
-    if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api."):
+    # By path, not endpoint: an unknown /api/ path has no endpoint and must get JSON 404/405.
+    if request.endpoint in PUBLIC_ENDPOINTS or request.path.startswith("/api/"):
         return None
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

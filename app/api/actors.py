@@ -1,0 +1,114 @@
+"""API routes on actors: list and search, create, read, change, archive, delete."""
+
+from flask import current_app, jsonify, request, url_for
+
+from app.api import bp
+from app.api.auth import require_role
+from app.api.payload import BOOLEAN, INTEGER, TEXT, TEXTS, json_object, paging, path_id
+from app.api.serialise import actor_json, page_json
+from app.extensions import db
+from crm.actors import (
+    create_actor,
+    delete_actor,
+    get_actor,
+    search_actors,
+    set_archived,
+    update_actor,
+)
+from crm.models import EMAIL_MAX, LABEL_MAX
+from crm.validation import clean_text, collect_errors, parse_choice
+from crm.vocabulary import Kind
+
+# The JSON type of each of crm.actors.WRITABLE_FIELDS (a test keeps the two in step).
+ACTOR_FIELDS = {
+    "name": TEXT,
+    "kind": TEXT,
+    "district": TEXT,
+    "themes": TEXTS,
+    "phone": TEXT,
+    "email": TEXT,
+    "address": TEXT,
+    "postcode": TEXT,
+    "preferred_channel": TEXT,
+    "preferred_language": TEXT,
+    "do_not_phone": BOOLEAN,
+    "do_not_email": BOOLEAN,
+    "do_not_visit": BOOLEAN,
+    "influence": INTEGER,
+    "interest": INTEGER,
+    "notes": TEXT,
+}
+PATCH_FIELDS = {**ACTOR_FIELDS, "archived": BOOLEAN, "version": INTEGER}
+
+
+@bp.get("/actors")
+def list_actors():
+    """Actors matching `q` (name, phone or e-mail) and the filters, one page."""
+    filters = _actor_filters()
+    page, per_page = paging()
+    found = search_actors(
+        db.session,
+        **filters,
+        page=page,
+        per_page=per_page,
+        window_days=current_app.config["REACH_WINDOW_DAYS"],
+    )
+    return jsonify(page_json(found, actor_json))
+
+
+@bp.post("/actors")
+def post_actor():
+    """Create an actor; 201 with the actor."""
+    fields = json_object(ACTOR_FIELDS, required=("name", "kind"))
+    actor = create_actor(db.session, **fields)
+    db.session.commit()
+    response = jsonify(actor_json(actor))
+    response.headers["Location"] = url_for("api.get_actor_by_id", actor_id=actor.id)
+    return response, 201
+
+
+@bp.get("/actors/<actor_id>")
+def get_actor_by_id(actor_id: str):
+    """One actor, archived or not."""
+    actor = get_actor(db.session, path_id(actor_id, "actor"))
+    return jsonify(actor_json(actor))
+
+
+@bp.patch("/actors/<actor_id>")
+def patch_actor(actor_id: str):
+    """Change fields and/or archive: only when `version` is the stored one, else 409."""
+    ident = path_id(actor_id, "actor")
+    changes = json_object(PATCH_FIELDS, required=("version",))
+    version = changes.pop("version")
+    archived = changes.pop("archived", None)
+    if archived is not None:
+        require_role("coordinator")
+    # Both in one transaction: a refused archive also undoes the field changes.
+    if changes or archived is None:
+        actor = update_actor(db.session, ident, version=version, **changes)
+        version = actor.version
+    if archived is not None:
+        actor = set_archived(db.session, ident, archived, version=version)
+    db.session.commit()
+    return jsonify(actor_json(actor))
+
+
+@bp.delete("/actors/<actor_id>")
+def delete_actor_by_id(actor_id: str):
+    """Remove an actor with its contacts and relations for good (administrators only)."""
+    require_role("admin")
+    delete_actor(db.session, path_id(actor_id, "actor"))
+    db.session.commit()
+    return "", 204
+
+
+def _actor_filters() -> dict:
+    """The search filters of the query string, checked so that no database sees bad text."""
+    args = request.args
+    q, kind, district, theme = collect_errors(
+        lambda: clean_text(args.get("q"), field="q", max_length=EMAIL_MAX),
+        lambda: parse_choice(args.get("kind"), Kind, field="kind", required=False),
+        lambda: clean_text(args.get("district"), field="district", max_length=LABEL_MAX),
+        lambda: clean_text(args.get("theme"), field="theme", max_length=LABEL_MAX),
+    )
+    return {"q": q, "kind": kind, "district": district, "theme": theme}

@@ -1,0 +1,35 @@
+"""Bearer-token authentication and role checks for the API."""
+
+from flask import g, request
+
+from app.api import bp
+from app.api.errors import Forbidden, Unauthenticated
+from app.extensions import db
+from crm.models import User
+from crm.users import has_role, user_for_token
+
+SCHEME = "bearer"
+
+
+@bp.before_request
+def authenticate() -> None:
+    """Every API route needs `Authorization: Bearer <token>` of an active user."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    user = user_for_token(db.session, token.strip()) if scheme.lower() == SCHEME else None
+    if user is None:
+        raise Unauthenticated()
+    g.api_user = user
+    # Flask-Login's current_user, read by the language choice (app.i18n.select_locale), is the
+    # token's user for this request only; login_user() would also write a session cookie.
+    g._login_user = user
+
+
+def api_user() -> User:
+    """The user whose token came with this request."""
+    return g.api_user
+
+
+def require_role(role: str) -> None:
+    """Refuse with 403 unless the token's user has `role` (staff < coordinator < admin)."""
+    if not has_role(api_user(), role):
+        raise Forbidden(role)

@@ -1,0 +1,97 @@
+"""The API's errors: every refusal is JSON `{"errors": {"field": ["message"]}}` with a 4xx status.
+
+Domain exceptions (crm.messages) are caught here, in one place, so that the views only parse,
+call one service, commit and serialise. The session is rolled back before answering: nothing
+of a refused request is stored.
+"""
+
+from flask import current_app, jsonify
+from sqlalchemy.exc import IntegrityError
+
+from app.api import bp
+from app.extensions import db
+from app.i18n import translate_errors, translate_message
+from crm.messages import N_, Conflict, Invalid, Message, NotFound
+
+GENERAL = "_"  # the field name of a message about the request as a whole (as in app/errors.py)
+
+NOT_FOUND_MESSAGES = {
+    "actor": N_("There is no actor with id %(id)s."),
+    "contact": N_("There is no contact with id %(id)s."),
+    "relation": N_("There is no relation with id %(id)s."),
+}
+
+
+class Malformed(Invalid):
+    """The request itself is wrong (not JSON, wrong JSON types, bad paging): 400, not 422."""
+
+
+class Unauthenticated(Exception):
+    """No valid bearer token came with the request."""
+
+
+class Forbidden(Exception):
+    """The token's user lacks the role the action needs."""
+
+    def __init__(self, role: str):
+        super().__init__(f"needs role {role}")
+        self.role = role
+
+
+def errors_json(errors: dict[str, list[str]], status: int, **extra):
+    """The JSON error response every refusal uses."""
+    return jsonify({"errors": errors, **extra}), status
+
+
+def general(msgid: str, **params) -> dict[str, list[str]]:
+    """One translated message about the request as a whole."""
+    return {GENERAL: [translate_message(Message(msgid, **params))]}
+
+
+@bp.errorhandler(Invalid)
+def refuse_invalid(error: Invalid):
+    db.session.rollback()
+    return errors_json(translate_errors(error), 400 if isinstance(error, Malformed) else 422)
+
+
+@bp.errorhandler(NotFound)
+def refuse_not_found(error: NotFound):
+    db.session.rollback()
+    msgid = NOT_FOUND_MESSAGES.get(error.what, N_("This object does not exist."))
+    return errors_json(general(msgid, id=str(error.ident)[:40]), 404)
+
+
+@bp.errorhandler(Conflict)
+def refuse_conflict(error: Conflict):
+    db.session.rollback()
+    errors = {"version": [translate_message(error.message)]}
+    return errors_json(errors, 409, current_version=error.current_version)
+
+
+@bp.errorhandler(IntegrityError)
+def refuse_integrity_error(error: IntegrityError):
+    # Only a race gets here (two requests adding the same relation at once on PostgreSQL, an
+    # actor deleted while a contact is logged): the services check everything else first.
+    db.session.rollback()
+    current_app.logger.warning("API write refused by the database: %s", error.orig)
+    message = N_("Someone else changed this at the same time. Nothing was saved: try again.")
+    return errors_json(general(message), 409)
+
+
+@bp.errorhandler(Unauthenticated)
+def refuse_unauthenticated(error: Unauthenticated):
+    db.session.rollback()
+    message = N_("Send a valid API token in the header 'Authorization: Bearer <token>'.")
+    response, status = errors_json(general(message), 401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="bereik"'
+    return response, status
+
+
+@bp.errorhandler(Forbidden)
+def refuse_forbidden(error: Forbidden):
+    db.session.rollback()
+    messages = {
+        "coordinator": N_("Only coordinators and administrators may do this."),
+        "admin": N_("Only administrators may do this."),
+    }
+    return errors_json(general(messages.get(error.role, N_("You may not do this."))), 403)

@@ -1,0 +1,89 @@
+"""Whatever a client sends, the API answers JSON with a status below 500."""
+
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.api.actors import PATCH_FIELDS
+from app.api.contacts import CONTACT_FIELDS
+from app.api.relations import RELATION_FIELDS
+from tests.api.conftest import API
+
+# Texts with the characters that broke databases before: NUL, lone surrogates, long strings.
+TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(["", "\x00", "\ud800", "x" * 10_000, "03 778 30 60", "2025-01-01", "١"]),
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    TEXTS,
+)
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3), max_leaves=5)
+FUZZ = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def bodies(fields) -> st.SearchStrategy:
+    names = st.one_of(st.sampled_from(sorted(fields)), st.text(max_size=8))
+    return st.one_of(st.dictionaries(names, VALUES, max_size=6), VALUES)
+
+
+def assert_answered(response) -> None:
+    assert response.status_code < 500, response.get_data(as_text=True)[:300]
+    if response.status_code >= 400:
+        assert response.json["errors"]
+
+
+@FUZZ
+@given(body=bodies(PATCH_FIELDS))
+def test_any_json_to_create_an_actor_is_answered_without_a_server_error(client, as_staff, body):
+    assert_answered(client.post(f"{API}/actors", json=body, headers=as_staff))
+
+
+@FUZZ
+@given(body=bodies(PATCH_FIELDS))
+def test_any_json_to_change_an_actor_is_answered_without_a_server_error(
+    client, make_actor, as_coordinator, body
+):
+    actor = make_actor()
+
+    assert_answered(client.patch(f"{API}/actors/{actor.id}", json=body, headers=as_coordinator))
+
+
+@FUZZ
+@given(body=bodies(CONTACT_FIELDS))
+def test_any_json_to_log_a_contact_is_answered_without_a_server_error(
+    client, make_actor, as_staff, body
+):
+    actor = make_actor()
+
+    assert_answered(client.post(f"{API}/actors/{actor.id}/contacts", json=body, headers=as_staff))
+
+
+@FUZZ
+@given(body=bodies(RELATION_FIELDS))
+def test_any_json_to_add_a_relation_is_answered_without_a_server_error(client, as_staff, body):
+    assert_answered(client.post(f"{API}/relations", json=body, headers=as_staff))
+
+
+@FUZZ
+@given(
+    ident=TEXTS,
+    query=st.dictionaries(
+        st.sampled_from(["q", "kind", "district", "theme", "page", "per_page"]), TEXTS
+    ),
+)
+def test_any_id_or_query_is_answered_without_a_server_error(client, as_admin, ident, query):
+    # A lone surrogate goes out as the bytes of invalid UTF-8, as a broken client would send it.
+    path = quote(ident, safe="", errors="surrogatepass") or "x"
+    params = "&".join(f"{k}={quote(v, safe='', errors='surrogatepass')}" for k, v in query.items())
+
+    assert_answered(client.get(f"{API}/actors?{params}", headers=as_admin))
+    assert_answered(client.get(f"{API}/actors/{path}", headers=as_admin))
+    assert_answered(client.get(f"{API}/actors/{path}/contacts?{params}", headers=as_admin))
+    assert_answered(client.delete(f"{API}/relations/{path}", headers=as_admin))
