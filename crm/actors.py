@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, false, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.clock import utcnow
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
-from crm.paging import Page, paginate
 from crm.models import (
     ADDRESS_MAX,
     NAME_MAX,
@@ -23,10 +23,13 @@ from crm.models import (
     Theme,
     actor_themes,
 )
+from crm.paging import Page, paginate
 from crm.reach import window_start
 from crm.validation import (
+    as_id,
     clean_text,
     collect_errors,
+    echo,
     parse_bool,
     parse_choice,
     parse_email,
@@ -34,6 +37,7 @@ from crm.validation import (
     parse_phone,
     phone_query,
     search_key,
+    storable,
 )
 from crm.vocabulary import Channel, Kind, Language, ReachStatus
 
@@ -69,7 +73,8 @@ class PossibleDuplicate:
 
 def get_actor(session: Session, actor_id: int) -> Actor:
     """The actor with this id, archived or not."""
-    actor = session.get(Actor, actor_id)
+    ident = as_id(actor_id)
+    actor = session.get(Actor, ident) if ident is not None else None
     if actor is None:
         raise NotFound("actor", actor_id)
     return actor
@@ -96,12 +101,18 @@ def update_actor(
     _check_version(actor, version)
     values = _clean_fields(session, changes)
     _apply(actor, values)
-    actor.updated_at = now or utcnow()  # also bumps the version when only themes changed
+    actor.updated_at = now or utcnow()
+    # Always write updated_at, so that the version is bumped even when only the themes (another
+    # table) changed or the save lands in the same second as the last: else a stale edit of the
+    # themes would overwrite a colleague's silently.
+    flag_modified(actor, "updated_at")
     _flush_or_conflict(session, actor)
     return actor
 
 
-def set_archived(session: Session, actor_id: int, archived: bool, *, version: int | None = None) -> Actor:
+def set_archived(
+    session: Session, actor_id: int, archived: bool, *, version: int | None = None
+) -> Actor:
     """Archive (drop from lists, analyses and exports, keep history) or restore an actor."""
     actor = get_actor(session, actor_id)
     if version is not None:
@@ -120,7 +131,9 @@ def delete_actor(session: Session, actor_id: int) -> None:
     session.execute(
         delete(Relation).where((Relation.source_id == actor_id) | (Relation.target_id == actor_id))
     )
-    session.execute(delete(actor_themes).where(actor_themes.c.actor_id == actor_id))
+    # The actor's theme links go with session.delete (its `themes` collection is loaded): a
+    # Core DELETE of them first made that flush fail with StaleDataError ("expected to delete
+    # 2 rows, 0 matched").
     session.delete(actor)
     session.flush()
 
@@ -140,13 +153,23 @@ def search_actors(
     now: datetime | None = None,
     window_days: int = 180,
 ) -> Page[Actor]:
-    """Actors matching a name, phone (any format) or e-mail search and the filters, paged."""
+    """Actors matching a name, phone (any format) or e-mail search and the filters, paged.
+
+    An unknown filter value (kind, district, theme, status) matches no actor.
+    """
     conditions = [] if include_archived else [Actor.archived.is_(False)]
+    if not all(storable(str(v)) for v in (q, kind, district, theme, status) if v):
+        # Nothing stored holds a control character, and PostgreSQL refuses a NUL even in a
+        # query parameter: such a search finds nothing instead of failing.
+        conditions.append(false())
+        q = kind = district = theme = status = None
     conditions += _search_conditions(q)
     if kind:
         conditions.append(Actor.kind == kind)
     if district:
-        conditions.append(Actor.district_id == _district_id_or_none(session, district))
+        district_id = _district_id_or_none(session, district)
+        # `district_id == None` would have listed every actor without a district.
+        conditions.append(Actor.district_id == district_id if district_id else false())
     if theme:
         conditions.append(
             exists().where(
@@ -157,7 +180,10 @@ def search_actors(
         )
     if status:
         conditions.append(_status_condition(status, window_start(now or utcnow(), window_days)))
-    query = select(Actor).where(*conditions).order_by(*_ordering(sort))
+    query = select(Actor).where(*conditions)
+    if sort == "district":
+        query = query.outerjoin(District, Actor.district_id == District.id)
+    query = query.order_by(*_ordering(sort))
     return paginate(session, query, page=page, per_page=per_page)
 
 
@@ -179,14 +205,15 @@ def find_possible_duplicates(
             if actor.id != exclude_id and actor.id not in found:
                 found[actor.id] = PossibleDuplicate(actor, reason)
 
+    # One more than `limit` per look-up: the actor being edited (exclude_id) may be among them.
     e164 = phone_query(phone) if phone else None
     if e164:
-        add(session.scalars(select(Actor).where(Actor.phone == e164).limit(limit)), "phone")
+        add(session.scalars(select(Actor).where(Actor.phone == e164).limit(limit + 1)), "phone")
     mail = _quiet(parse_email, email)
     if mail:
-        add(session.scalars(select(Actor).where(Actor.email == mail).limit(limit)), "email")
-    if name and kind:
-        add(_similar_names(session, search_key(name), kind, limit), "name")
+        add(session.scalars(select(Actor).where(Actor.email == mail).limit(limit + 1)), "email")
+    if name and kind and storable(str(kind)):
+        add(_similar_names(session, search_key(name), kind, limit + 1), "name")
     return list(found.values())[:limit]
 
 
@@ -213,6 +240,8 @@ def ensure_districts_and_themes(session: Session, districts, themes) -> None:
 
 def _defaults() -> dict:
     return {
+        "name": None,  # required: validated (and refused) like any other field
+        "kind": None,
         "district": None,
         "themes": [],
         "do_not_phone": False,
@@ -265,7 +294,9 @@ def _apply(actor: Actor, values: dict) -> None:
     for name, value in values.items():
         setattr(actor, name, value)
     if "name" in values:
-        actor.search_name = search_key(values["name"])
+        # The key can be longer than the name ('ß' -> 'ss', ligatures): PostgreSQL refuses
+        # more than the column holds.
+        actor.search_name = search_key(values["name"])[:NAME_MAX]
 
 
 def _check_version(actor: Actor, version) -> None:
@@ -319,11 +350,12 @@ def _themes(session: Session, names) -> list[Theme]:
     if isinstance(names, str):
         names = [n for n in names.split(",")]
     wanted = [str(n).strip() for n in names if str(n).strip()]
-    themes = list(session.scalars(select(Theme).where(Theme.name.in_(wanted))))
+    askable = [n for n in wanted if storable(n)]
+    themes = list(session.scalars(select(Theme).where(Theme.name.in_(askable)))) if askable else []
     unknown = sorted(set(wanted) - {t.name for t in themes})
     if unknown:
         raise Invalid.on(
-            "themes", N_("Unknown theme(s): %(names)s."), names=", ".join(u[:40] for u in unknown)
+            "themes", N_("Unknown theme(s): %(names)s."), names=", ".join(echo(u) for u in unknown)
         )
     return themes
 
@@ -378,7 +410,9 @@ def _status_condition(status: str, since: datetime):
         return outside(direct) & within(reached)
     if status == ReachStatus.ATTEMPTED:
         return outside(direct) & outside(reached) & within(attempted)
-    return outside(direct) & outside(reached) & outside(attempted)
+    if status == ReachStatus.NONE:
+        return outside(direct) & outside(reached) & outside(attempted)
+    return false()  # an unknown status used to list the unreached actors
 
 
 def _ordering(sort: str) -> list:
@@ -388,7 +422,8 @@ def _ordering(sort: str) -> list:
         case "kind":
             return [Actor.kind, Actor.search_name, Actor.id]
         case "district":
-            return [Actor.district_id, Actor.search_name, Actor.id]
+            # By district name (joined in search_actors), not by id; actors without one last.
+            return [District.name.nulls_last(), Actor.search_name, Actor.id]
         case "last_contact":
             return [Actor.last_contact_at.desc().nulls_last(), Actor.id]
         case "-created":

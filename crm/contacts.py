@@ -1,6 +1,6 @@
 """Use cases on contact logs: log, edit, delete, list, follow-ups."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -10,13 +10,18 @@ from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import TEXT_MAX, Actor, ContactLog
 from crm.paging import Page, paginate
-from crm.validation import clean_text, collect_errors, parse_choice, parse_date
+from crm.validation import as_id, clean_text, collect_errors, echo, parse_choice, parse_date
 from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Direction, Outcome
 
 CITY_TIMEZONE = ZoneInfo("Europe/Brussels")
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 1, 1)
-CONTACT_DATE_FIELDS = ("last_contact_at", "last_reached_at", "last_direct_reached_at", "last_attempt_at")
+CONTACT_DATE_FIELDS = (
+    "last_contact_at",
+    "last_reached_at",
+    "last_direct_reached_at",
+    "last_attempt_at",
+)
 EDITABLE_FIELDS = ("channel", "direction", "outcome", "occurred_at", "note", "follow_up_on")
 
 
@@ -33,15 +38,20 @@ def log_contact(
     user_id: int | None = None,
     now: datetime | None = None,
 ) -> ContactLog:
-    """Record one interaction with an actor and update the actor's contact dates."""
+    """Record one interaction with an actor and update the actor's contact dates.
+
+    `occurred_at` defaults to `now`; a moment without a time zone is Brussels time (see
+    `parse_occurred_at`).
+    """
     now = now or utcnow()
-    _lock_actor_for_contact(session, actor_id)
+    actor_id = _lock_actor_for_contact(session, actor_id)
     values = _clean(
         {
             "channel": channel,
             "direction": direction,
             "outcome": outcome,
-            "occurred_at": now if occurred_at in (None, "") else occurred_at,
+            # `now` is naive UTC: mark it so, or it is read as Brussels time (1-2 hours off).
+            "occurred_at": _as_utc(now) if occurred_at in (None, "") else occurred_at,
             "note": note,
             "follow_up_on": follow_up_on,
         },
@@ -55,7 +65,12 @@ def log_contact(
 
 
 def edit_contact(
-    session: Session, contact_id: int, *, user_id: int | None, now: datetime | None = None, **changes
+    session: Session,
+    contact_id: int,
+    *,
+    user_id: int | None,
+    now: datetime | None = None,
+    **changes,
 ) -> ContactLog:
     """Change a logged contact, keeping who edited it and when."""
     now = now or utcnow()
@@ -64,7 +79,11 @@ def edit_contact(
     if unknown:
         raise Invalid.on(unknown[0], N_("Unknown field '%(name)s'."), name=unknown[0])
     _lock_actor_for_contact(session, contact.actor_id)
-    merged = {name: getattr(contact, name) for name in EDITABLE_FIELDS} | changes
+    merged = {name: getattr(contact, name) for name in EDITABLE_FIELDS}
+    # The stored moment is naive UTC: re-read as Brussels time it moved back 1-2 hours on
+    # every edit.
+    merged["occurred_at"] = _as_utc(contact.occurred_at)
+    merged |= changes
     values = _clean(merged, now=now)
     for name, value in values.items():
         setattr(contact, name, value)
@@ -79,6 +98,7 @@ def delete_contact(session: Session, contact_id: int) -> None:
     """Remove a logged contact (administrators only) and update the actor's contact dates."""
     contact = get_contact(session, contact_id)
     actor_id = contact.actor_id
+    _lock_actor(session, actor_id)  # as log_contact: the recomputed dates see every contact
     session.delete(contact)
     session.flush()
     refresh_contact_dates(session, actor_id)
@@ -86,7 +106,8 @@ def delete_contact(session: Session, contact_id: int) -> None:
 
 def get_contact(session: Session, contact_id: int) -> ContactLog:
     """The contact with this id."""
-    contact = session.get(ContactLog, contact_id)
+    ident = as_id(contact_id)
+    contact = session.get(ContactLog, ident) if ident is not None else None
     if contact is None:
         raise NotFound("contact", contact_id)
     return contact
@@ -96,7 +117,7 @@ def list_contacts(session: Session, actor_id: int, *, page: int = 1, per_page: i
     """An actor's timeline, newest first."""
     query = (
         select(ContactLog)
-        .where(ContactLog.actor_id == actor_id)
+        .where(ContactLog.actor_id == as_id(actor_id))
         .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc())
     )
     return paginate(session, query, page=page, per_page=per_page)
@@ -104,11 +125,13 @@ def list_contacts(session: Session, actor_id: int, *, page: int = 1, per_page: i
 
 def open_follow_ups(session: Session, *, user_id: int, limit: int = 200) -> list[ContactLog]:
     """The user's follow-ups not yet done, earliest (so overdue) first."""
+    if as_id(user_id) is None:  # `created_by_id == None` would list orphaned follow-ups
+        return []
     query = (
         select(ContactLog)
         .join(Actor, Actor.id == ContactLog.actor_id)
         .where(
-            ContactLog.created_by_id == user_id,
+            ContactLog.created_by_id == as_id(user_id),
             ContactLog.follow_up_on.isnot(None),
             ContactLog.follow_up_done_at.is_(None),
             Actor.archived.is_(False),
@@ -167,34 +190,50 @@ def refresh_contact_dates(session: Session, actor_id: int) -> None:
 
 
 def parse_occurred_at(raw, *, field: str = "occurred_at") -> datetime:
-    """An ISO 8601 moment as naive UTC; without an offset it is Brussels time."""
+    """A moment as naive UTC.
+
+    Text (ISO 8601, as forms and the API send it) without an offset is Brussels time: that is
+    what a person typed. A naive `datetime` object is UTC, as Bereik stores every moment.
+    """
     if isinstance(raw, datetime):
-        moment = raw
+        moment = raw if raw.tzinfo is not None else raw.replace(tzinfo=UTC)
     else:
         text = "" if raw is None else str(raw).strip()
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise Invalid.on(
-                field, N_("'%(value)s' is not a date and time."), value=text[:40]
+                field, N_("'%(value)s' is not a date and time."), value=echo(text)
             ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CITY_TIMEZONE)
-    return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None, microsecond=0)
+    try:
+        return moment.astimezone(ZoneInfo("UTC")).replace(tzinfo=None, microsecond=0)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar by the UTC offset
+        raise Invalid.on(
+            field, N_("'%(value)s' is not a date and time."), value=str(raw)[:40]
+        ) from None
 
 
-def _lock_actor_for_contact(session: Session, actor_id: int) -> None:
+def _lock_actor(session: Session, actor_id) -> bool | None:
+    """Whether the actor is archived (None: no such actor), holding its row until commit."""
     # FOR UPDATE serialises contact writes per actor on PostgreSQL, so the dates recomputed
     # after the insert see every committed contact; SQLite's BEGIN IMMEDIATE already does.
-    archived = session.scalar(
-        select(Actor.archived).where(Actor.id == actor_id).with_for_update()
-    )
+    ident = as_id(actor_id)
+    if ident is None:  # beyond PostgreSQL's integer range: an error there, not "not found"
+        return None
+    return session.scalar(select(Actor.archived).where(Actor.id == ident).with_for_update())
+
+
+def _lock_actor_for_contact(session: Session, actor_id) -> int:
+    archived = _lock_actor(session, actor_id)
     if archived is None:
         raise NotFound("actor", actor_id)
     if archived:
         raise Invalid.on(
             "actor", N_("This actor is archived: restore it before logging a contact.")
         )
+    return as_id(actor_id)
 
 
 def _clean(values: dict, *, now: datetime) -> dict:
@@ -206,7 +245,8 @@ def _clean(values: dict, *, now: datetime) -> dict:
         lambda: clean_text(values["note"], field="note", max_length=TEXT_MAX) or "",
         lambda: parse_date(values["follow_up_on"], field="follow_up_on"),
     )
-    if follow_up_on is not None and follow_up_on < occurred_at.date():
+    # Both as read on a Brussels calendar: 00:30 on 2 June in Brussels is still 1 June in UTC.
+    if follow_up_on is not None and follow_up_on < today_in_city(occurred_at):
         raise Invalid.on(
             "follow_up_on", N_("A follow-up date cannot lie before the contact itself.")
         )
@@ -227,6 +267,11 @@ def _occurred_at(raw, *, now: datetime) -> datetime:
     if moment < EARLIEST:
         raise Invalid.on("occurred_at", N_("This date is too far in the past."))
     return moment
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """A stored (naive UTC) moment, marked as UTC for `parse_occurred_at`."""
+    return moment.replace(tzinfo=UTC)
 
 
 def today_in_city(now: datetime | None = None) -> date:

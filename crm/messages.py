@@ -14,7 +14,7 @@ def N_(msgid: str) -> str:
 
 @dataclass(frozen=True)
 class Message:
-    """A message id with its named parameters, e.g. Message("'%(value)s' is no phone number", value=...)."""
+    """A message id with its named parameters, e.g. Message("%(value)s is no phone", value=...)."""
 
     msgid: str
     params: dict = field(default_factory=dict)

@@ -72,6 +72,7 @@ actor_themes = Table(
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
@@ -153,6 +154,8 @@ class Actor(Base):
         Index("ix_actors_by_last_contact", "archived", "last_contact_at"),
         Index("ix_actors_phone", "phone"),
         Index("ix_actors_email", "email"),
+        # SQLite would reuse a deleted actor's id: an old link must never open another actor.
+        {"sqlite_autoincrement": True},
     )
 
     def __repr__(self) -> str:
@@ -191,6 +194,7 @@ class ContactLog(Base):
             sqlite_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
             postgresql_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
         ),
+        {"sqlite_autoincrement": True},
     )
 
 
@@ -216,4 +220,5 @@ class Relation(Base):
         CheckConstraint("source_id <> target_id", name="not_self"),
         CheckConstraint("strength BETWEEN 1 AND 3", name="strength_range"),
         Index("ix_relations_target", "target_id"),
+        {"sqlite_autoincrement": True},
     )

@@ -32,7 +32,13 @@ class Page(Generic[T]):
 
 
 def paginate(session: Session, query: Select, *, page: int, per_page: int) -> Page:
-    """Run `query` for one page plus a count of all its rows."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items, total or 0, page, per_page)
+    """Run `query` for one page plus a count of all its rows (page and per_page at least 1)."""
+    # A page of 0 gave a negative OFFSET (an error on PostgreSQL), per_page 0 a division by
+    # zero in `pages`, and a huge page an OFFSET beyond 64 bits: past the last row, ask nothing.
+    page, per_page = max(1, int(page)), max(1, int(per_page))
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    offset = (page - 1) * per_page
+    if offset >= total:
+        return Page([], total, page, per_page)
+    items = list(session.scalars(query.limit(min(per_page, total - offset)).offset(offset)))
+    return Page(items, total, page, per_page)

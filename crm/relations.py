@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import Actor, Relation
-from crm.validation import collect_errors, parse_choice, parse_date, parse_id, parse_int
+from crm.validation import as_id, collect_errors, parse_choice, parse_date, parse_id, parse_int
 from crm.vocabulary import SYMMETRIC_RELATION_TYPES, RelationType
 
 
@@ -59,7 +59,8 @@ def add_relation(
 
 def remove_relation(session: Session, relation_id: int) -> None:
     """Delete one relation."""
-    relation = session.get(Relation, relation_id)
+    ident = as_id(relation_id)
+    relation = session.get(Relation, ident) if ident is not None else None
     if relation is None:
         raise NotFound("relation", relation_id)
     session.delete(relation)
@@ -68,6 +69,7 @@ def remove_relation(session: Session, relation_id: int) -> None:
 
 def relations_of(session: Session, actor_id: int) -> list[Relation]:
     """Every relation in which the actor takes part, either side."""
+    actor_id = as_id(actor_id)
     query = (
         select(Relation)
         .where(or_(Relation.source_id == actor_id, Relation.target_id == actor_id))

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import NAME_MAX, User
-from crm.validation import clean_text, collect_errors, parse_choice, parse_email
+from crm.validation import as_id, clean_text, collect_errors, parse_choice, parse_email, storable
 from crm.vocabulary import ROLE_RANK, Role
 
 PASSWORD_MIN_LENGTH = 12
@@ -53,6 +53,8 @@ def check_password_strength(password) -> str:
             N_("A password needs at least %(min)d characters."),
             min=PASSWORD_MIN_LENGTH,
         )
+    if not _encodable(password):  # a lone surrogate from JSON: hashing it would fail
+        raise Invalid.on("password", N_("This text contains invisible control characters."))
     return password
 
 
@@ -78,11 +80,14 @@ def set_role(session: Session, user_id: int, role: str, *, active: bool = True) 
 def authenticate(session: Session, *, email, password, now: datetime | None = None) -> User | None:
     """The active user with this e-mail and password, or None."""
     address = (email or "").strip().lower()
-    user = session.scalar(select(User).where(User.email == address)) if address else None
+    # A NUL byte in a typed e-mail is an error on PostgreSQL: such an address is simply unknown.
+    known = address and storable(address)
+    user = session.scalar(select(User).where(User.email == address)) if known else None
+    password = password if isinstance(password, str) and _encodable(password) else ""
     if user is None or not user.active:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_DUMMY_HASH, password)
         return None
-    if not check_password_hash(user.password_hash, password or ""):
+    if not check_password_hash(user.password_hash, password):
         return None
     user.last_login_at = now or utcnow()
     session.flush()
@@ -100,7 +105,7 @@ def issue_api_token(session: Session, user_id: int) -> str:
 
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user owning this API token, or None."""
-    if not token:
+    if not token or not _encodable(token):
         return None
     user = session.scalar(select(User).where(User.api_token_hash == _token_hash(token)))
     return user if user is not None and user.active else None
@@ -108,7 +113,8 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 def get_user(session: Session, user_id: int) -> User:
     """The user with this id."""
-    user = session.get(User, user_id)
+    ident = as_id(user_id)
+    user = session.get(User, ident) if ident is not None else None
     if user is None:
         raise NotFound("user", user_id)
     return user
@@ -116,7 +122,8 @@ def get_user(session: Session, user_id: int) -> User:
 
 def find_user_by_email(session: Session, email: str) -> User:
     """The user with this e-mail address."""
-    user = session.scalar(select(User).where(User.email == (email or "").strip().lower()))
+    address = (email or "").strip().lower()
+    user = session.scalar(select(User).where(User.email == address)) if storable(address) else None
     if user is None:
         raise NotFound("user", email)
     return user
@@ -130,6 +137,14 @@ def list_users(session: Session) -> list[User]:
 def has_role(user: User, role: str) -> bool:
     """Whether the user's role includes the permissions of `role` (admin > coordinator > staff)."""
     return ROLE_RANK.get(Role(user.role), 0) >= ROLE_RANK[Role(role)]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _token_hash(token: str) -> str:

@@ -19,8 +19,22 @@ DEFAULT_REGION = "BE"
 # phonenumbers accepts letters ("O3 778 30 60" with a letter O is "valid"): only these pass.
 PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./\-]+$")
 PHONE_MAX_DIGITS = 15  # the E.164 maximum
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, plus the lone surrogates a JSON body can carry ("\\ud800"): neither
+# database driver can even send those (UnicodeEncodeError), and PostgreSQL refuses NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 MAX_ID = 2**31 - 1
+ECHO_MAX = 40
+
+
+def storable(text: str) -> bool:
+    """Whether every database can store and compare `text` (no control characters)."""
+    return not CONTROL_CHARACTERS.search(text)
+
+
+def echo(text: str) -> str:
+    """What someone typed, safe to repeat in a message: shortened, control characters shown as �."""
+    return CONTROL_CHARACTERS.sub("\ufffd", text[:ECHO_MAX])
 
 
 def clean_text(raw, *, field: str, max_length: int, required: bool = False) -> str | None:
@@ -56,16 +70,20 @@ def parse_phone(raw, *, field: str = "phone") -> str | None:
         return None
     digits = re.sub(r"\D", "", text)
     if not PHONE_CHARACTERS.match(text) or len(digits) > PHONE_MAX_DIGITS + 2:
-        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=text[:40])
+        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=echo(text))
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=text) from None
+        raise Invalid.on(
+            field, N_("'%(value)s' is not a phone number."), value=echo(text)
+        ) from None
     if not phonenumbers.is_valid_number(number):
         raise Invalid.on(
             field,
-            N_("'%(value)s' is not a valid phone number. Example: 03 778 30 60 or +32 470 12 34 56."),
-            value=text,
+            N_(
+                "'%(value)s' is not a valid phone number. Example: 03 778 30 60 or +32 470 12 34 56."  # noqa: E501 (one msgid)
+            ),
+            value=echo(text),
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -94,11 +112,13 @@ def parse_email(raw, *, field: str = "email") -> str | None:
     if not text:
         return None
     if len(text) > 254 or CONTROL_CHARACTERS.search(text):
-        raise Invalid.on(field, N_("'%(value)s' is not a valid e-mail address."), value=text[:60])
+        raise Invalid.on(field, N_("'%(value)s' is not a valid e-mail address."), value=echo(text))
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
-        raise Invalid.on(field, N_("'%(value)s' is not a valid e-mail address."), value=text) from None
+        raise Invalid.on(
+            field, N_("'%(value)s' is not a valid e-mail address."), value=echo(text)
+        ) from None
     return result.normalized.lower()
 
 
@@ -114,7 +134,7 @@ def parse_choice(raw, choices: Iterable[str], *, field: str, required: bool = Tr
         raise Invalid.on(
             field,
             N_("'%(value)s' is not a valid choice; choose one of: %(choices)s."),
-            value=text[:40],
+            value=echo(text),
             choices=", ".join(allowed),
         )
     return text
@@ -128,14 +148,17 @@ def parse_int(raw, *, field: str, low: int, high: int, default: int | None = Non
         return default
     if isinstance(raw, bool):
         raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=str(raw))
-    try:
-        value = int(str(raw).strip()) if not isinstance(raw, int) else raw
-    except ValueError:
-        raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=str(raw)[:40]) from None
+    if isinstance(raw, int):
+        value = raw
+    else:
+        # int() also takes '١' (Arabic-Indic one), '１' and '1_0': only ASCII digits pass.
+        text = str(raw).strip()
+        if not WHOLE_NUMBER.fullmatch(text):
+            raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=echo(text))
+        # Python refuses int() of more than 4300 digits; such a number is out of range anyway.
+        value = int(text) if len(text) <= 20 else high + 1
     if not low <= value <= high:
-        raise Invalid.on(
-            field, N_("Choose a number from %(low)d to %(high)d."), low=low, high=high
-        )
+        raise Invalid.on(field, N_("Choose a number from %(low)d to %(high)d."), low=low, high=high)
     return value
 
 
@@ -143,11 +166,23 @@ def parse_id(raw, *, field: str = "id") -> int:
     """A database id: a positive integer that fits every database (PERFORMANCE.md: 2**31)."""
     text = str(raw).strip() if raw is not None else ""
     if not text.isascii() or not text.isdigit() or (len(text) > 1 and text.startswith("0")):
-        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=text[:40])
+        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=echo(text))
     value = int(text)
     if not 1 <= value <= MAX_ID:
-        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=text[:40])
+        raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=echo(text))
     return value
+
+
+def as_id(raw) -> int | None:
+    """`raw` as a database id, or None when no row can have it (so a look-up finds nothing).
+
+    PostgreSQL raises an error for an id beyond its integer range where SQLite says "not
+    found" (PERFORMANCE.md); getters use this to answer "not found" on both.
+    """
+    try:
+        return parse_id(raw)
+    except Invalid:
+        return None
 
 
 def parse_bool(raw) -> bool:
@@ -168,7 +203,7 @@ def parse_date(raw, *, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise Invalid.on(
-            field, N_("'%(value)s' is not a date (YYYY-MM-DD)."), value=text[:40]
+            field, N_("'%(value)s' is not a date (YYYY-MM-DD)."), value=echo(text)
         ) from None
 
 

@@ -91,14 +91,14 @@ class ReachStatus(StrEnum):
 
 DEFAULT_DISTRICTS = ("Sint-Niklaas", "Belsele", "Sinaai", "Nieuwkerken-Waas")
 DEFAULT_THEMES = (
-    "mobility",
-    "climate",
-    "digital inclusion",
-    "poverty",
-    "economy",
-    "housing",
-    "education",
-    "culture",
+    "mobiliteit",
+    "klimaat",
+    "digitale inclusie",
+    "armoede",
+    "economie",
+    "wonen",
+    "onderwijs",
+    "cultuur",
 )
 
 KIND_LABELS: dict[str, str] = {

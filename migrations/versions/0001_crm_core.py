@@ -19,7 +19,7 @@ depends_on = None
 # The default districts (deelgemeenten of Sint-Niklaas) and themes; administrators edit them.
 DEFAULT_DISTRICTS = ("Sint-Niklaas", "Belsele", "Sinaai", "Nieuwkerken-Waas")
 DEFAULT_THEMES = (
-    "mobility", "climate", "digital inclusion", "poverty", "economy", "housing", "education", "culture",
+    "mobiliteit", "klimaat", "digitale inclusie", "armoede", "economie", "wonen", "onderwijs", "cultuur",
 )
 
 
@@ -50,7 +50,8 @@ def upgrade():
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('api_token_hash', name=op.f('uq_users_api_token_hash')),
-    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_users_email')),
+    sqlite_autoincrement=True
     )
     op.create_table('actors',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -81,7 +82,8 @@ def upgrade():
     sa.CheckConstraint('influence BETWEEN 1 AND 5', name=op.f('ck_actors_influence_range')),
     sa.CheckConstraint('interest BETWEEN 1 AND 5', name=op.f('ck_actors_interest_range')),
     sa.ForeignKeyConstraint(['district_id'], ['districts.id'], name=op.f('fk_actors_district_id_districts')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_actors'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_actors')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('actors', schema=None) as batch_op:
         batch_op.create_index('ix_actors_by_last_contact', ['archived', 'last_contact_at'], unique=False)
@@ -117,7 +119,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_contact_logs_actor_id_actors'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_contact_logs_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['edited_by_id'], ['users.id'], name=op.f('fk_contact_logs_edited_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_logs'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_logs')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('contact_logs', schema=None) as batch_op:
         batch_op.create_index('ix_contact_logs_actor_time', ['actor_id', 'occurred_at'], unique=False)
@@ -137,7 +140,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['source_id'], ['actors.id'], name=op.f('fk_relations_source_id_actors'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_id'], ['actors.id'], name=op.f('fk_relations_target_id_actors'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_relations')),
-    sa.UniqueConstraint('source_id', 'target_id', 'type', name='uq_relations_pair_type')
+    sa.UniqueConstraint('source_id', 'target_id', 'type', name='uq_relations_pair_type'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('relations', schema=None) as batch_op:
         batch_op.create_index('ix_relations_target', ['target_id'], unique=False)

@@ -15,7 +15,7 @@ def new_actor(**fields) -> dict:
 def test_create_read_patch_delete_round_trip(client, as_staff, as_admin):
     created = client.post(
         ACTORS,
-        json=new_actor(district="Belsele", themes=["poverty", "housing"], email="Info@Keeting.be"),
+        json=new_actor(district="Belsele", themes=["armoede", "wonen"], email="Info@Keeting.be"),
         headers=as_staff,
     )
     url = f"{ACTORS}/{created.json['id']}"
@@ -31,7 +31,7 @@ def test_create_read_patch_delete_round_trip(client, as_staff, as_admin):
     assert read.json == created.json
     assert read.json["name"] == "Vzw De Keeting"
     assert read.json["district"] == "Belsele"
-    assert read.json["themes"] == ["housing", "poverty"]
+    assert read.json["themes"] == ["armoede", "wonen"]
     assert read.json["email"] == "info@keeting.be"
     assert read.json["reach_status"] == "none"
     assert read.json["last_contact_at"] is None
@@ -113,7 +113,7 @@ def test_name_and_kind_are_required(client, as_staff, actor_count):
     [
         ("kind", "alien"),
         ("district", "Atlantis"),
-        ("themes", ["poverty", "astrology"]),
+        ("themes", ["armoede", "astrology"]),
         ("postcode", "91000"),
         ("preferred_channel", "pigeon"),
         ("preferred_language", "tlh"),
@@ -159,7 +159,7 @@ def test_an_unknown_or_read_only_field_is_refused_on_create(client, as_staff, ac
         ("name", 42),
         ("name", ["a"]),
         ("kind", {"x": 1}),
-        ("themes", "poverty"),
+        ("themes", "armoede"),
         ("themes", [1, 2]),
         ("do_not_phone", "yes"),
         ("do_not_phone", None),
@@ -217,7 +217,7 @@ def test_a_lone_surrogate_in_a_name_is_refused(client, as_staff, actor_count):
 
 
 def test_a_thousand_themes_are_refused(client, as_staff, actor_count):
-    response = client.post(ACTORS, json=new_actor(themes=["poverty"] * 1000), headers=as_staff)
+    response = client.post(ACTORS, json=new_actor(themes=["armoede"] * 1000), headers=as_staff)
 
     assert response.status_code == 400
     assert actor_count() == 0
@@ -437,12 +437,12 @@ def test_a_page_past_the_end_is_empty(client, make_actor, as_staff):
 
 
 def test_the_list_filters_by_kind_district_and_theme(client, make_actor, as_staff):
-    make_actor(name="Match", kind="business", district="Sinaai", themes=["economy"])
-    make_actor(name="Other kind", kind="resident", district="Sinaai", themes=["economy"])
-    make_actor(name="Other district", kind="business", district="Belsele", themes=["economy"])
-    make_actor(name="Other theme", kind="business", district="Sinaai", themes=["climate"])
+    make_actor(name="Match", kind="business", district="Sinaai", themes=["economie"])
+    make_actor(name="Other kind", kind="resident", district="Sinaai", themes=["economie"])
+    make_actor(name="Other district", kind="business", district="Belsele", themes=["economie"])
+    make_actor(name="Other theme", kind="business", district="Sinaai", themes=["klimaat"])
 
-    response = client.get(f"{ACTORS}?kind=business&district=Sinaai&theme=economy", headers=as_staff)
+    response = client.get(f"{ACTORS}?kind=business&district=Sinaai&theme=economie", headers=as_staff)
 
     assert names(response) == ["Match"]
 

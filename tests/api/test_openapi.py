@@ -98,7 +98,7 @@ def test_real_responses_match_the_documented_schemas(client, make_actor, as_staf
             "name": "Vzw Kompas",
             "kind": "poverty_organisation",
             "phone": "03 778 30 60",
-            "themes": ["poverty"],
+            "themes": ["armoede"],
         },
         headers=as_staff,
     ).json

@@ -30,48 +30,48 @@ FEATURED = "Welzijnsschakel De Klaproos"
 # Fictional organisations and people, grouped by kind: name | district | phone | themes | channel
 DEMO_ACTORS = {
     "poverty_organisation": """
-        Welzijnsschakel De Klaproos | Sint-Niklaas | 03 776 12 40 | poverty, housing | visit
-        Vzw Samen Sterk Belsele | Belsele | 03 772 45 10 | poverty | visit
-        Armoedeplatform Waas | Sint-Niklaas | | poverty | intermediary
-        Voedselbank Nieuwkerken | Nieuwkerken-Waas | 03 778 02 93 | poverty | visit
+        Welzijnsschakel De Klaproos | Sint-Niklaas | 03 776 12 40 | armoede, wonen | visit
+        Vzw Samen Sterk Belsele | Belsele | 03 772 45 10 | armoede | visit
+        Armoedeplatform Waas | Sint-Niklaas | | armoede | intermediary
+        Voedselbank Nieuwkerken | Nieuwkerken-Waas | 03 778 02 93 | armoede | visit
     """,
     "civic_association": """
-        Buurtwerk Clementwijk | Sint-Niklaas | 03 760 18 22 | housing | phone
-        Fietsersgroep Waasland | Sint-Niklaas | 0478 21 93 40 | mobility | email
-        Ouderraad Basisschool Sinaai | Sinaai | 0472 55 10 83 | education |
-        Jeugdbeweging Nieuwkerken | Nieuwkerken-Waas | 0496 14 72 05 | culture |
-        Repair Café Belsele | Belsele | 0475 62 18 39 | climate | event
-        Wijkcomité Tereken | Sint-Niklaas | 0474 51 30 77 | mobility, housing | meeting
-        Vrouwenraad Sint-Niklaas | Sint-Niklaas | 0498 62 07 15 | poverty | meeting
-        Dorpsraad Sinaai | Sinaai | 03 772 88 64 | mobility | event
-        Jeugdhuis De Schakel | Belsele | 0468 22 91 35 | culture | online
+        Buurtwerk Clementwijk | Sint-Niklaas | 03 760 18 22 | wonen | phone
+        Fietsersgroep Waasland | Sint-Niklaas | 0478 21 93 40 | mobiliteit | email
+        Ouderraad Basisschool Sinaai | Sinaai | 0472 55 10 83 | onderwijs |
+        Jeugdbeweging Nieuwkerken | Nieuwkerken-Waas | 0496 14 72 05 | cultuur |
+        Repair Café Belsele | Belsele | 0475 62 18 39 | klimaat | event
+        Wijkcomité Tereken | Sint-Niklaas | 0474 51 30 77 | mobiliteit, wonen | meeting
+        Vrouwenraad Sint-Niklaas | Sint-Niklaas | 0498 62 07 15 | armoede | meeting
+        Dorpsraad Sinaai | Sinaai | 03 772 88 64 | mobiliteit | event
+        Jeugdhuis De Schakel | Belsele | 0468 22 91 35 | cultuur | online
     """,
     "knowledge_institution": """
-        Hogeschool Waas, campus Noord | Sint-Niklaas | 03 776 88 20 | digital inclusion | meeting
-        Kenniscentrum Digitaal Waasland | Sint-Niklaas | 03 760 00 01 | economy | email
-        Scholengroep Waasland | Sint-Niklaas | 03 780 55 00 | education | email
+        Hogeschool Waas, campus Noord | Sint-Niklaas | 03 776 88 20 | digitale inclusie | meeting
+        Kenniscentrum Digitaal Waasland | Sint-Niklaas | 03 760 00 01 | economie | email
+        Scholengroep Waasland | Sint-Niklaas | 03 780 55 00 | onderwijs | email
     """,
     "public_body": """
-        Bibliotheek Sint-Niklaas | Sint-Niklaas | 03 778 35 00 | digital inclusion, culture | email
-        Sociaal Huis | Sint-Niklaas | 03 778 60 00 | poverty | meeting
-        Wijkpolitie Centrum | Sint-Niklaas | 03 760 15 15 | mobility | email
+        Bibliotheek Sint-Niklaas | Sint-Niklaas | 03 778 35 00 | digitale inclusie, cultuur | email
+        Sociaal Huis | Sint-Niklaas | 03 778 60 00 | armoede | meeting
+        Wijkpolitie Centrum | Sint-Niklaas | 03 760 15 15 | mobiliteit | email
     """,
     "business": """
-        Handelaarsvereniging Stationsstraat | Sint-Niklaas | 03 777 41 26 | economy | visit
-        Bakkerij Van Puyvelde | Belsele | 03 772 20 47 | economy | visit
-        Fietsenwinkel De Ketting | Sinaai | 03 772 90 18 | mobility, economy | phone
-        Coöperatie Wase Zon | Nieuwkerken-Waas | 0470 33 81 27 | climate | email
+        Handelaarsvereniging Stationsstraat | Sint-Niklaas | 03 777 41 26 | economie | visit
+        Bakkerij Van Puyvelde | Belsele | 03 772 20 47 | economie | visit
+        Fietsenwinkel De Ketting | Sinaai | 03 772 90 18 | mobiliteit, economie | phone
+        Coöperatie Wase Zon | Nieuwkerken-Waas | 0470 33 81 27 | klimaat | email
     """,
     "resident": """
-        Lotte De Smet | Sint-Niklaas | 0486 12 40 57 | mobility | phone
-        Ahmed El Amrani | Sint-Niklaas | 0489 76 21 03 | digital inclusion | phone
-        Marleen Verhulst | Belsele | 03 772 61 84 | climate | visit
-        Jozef Van Goethem | Sinaai | 03 772 13 95 | housing | visit
-        Nadia Kowalska | Sint-Niklaas | 0465 40 82 16 | education | sms
-        Pieter Claeys | Nieuwkerken-Waas | 0477 90 14 62 | mobility | phone
-        Fatma Yilmaz | Sint-Niklaas | 0493 28 57 40 | poverty, digital inclusion | visit
-        Koen Van der Linden | Belsele | | economy | letter
-        Els Bracke | Sinaai | 0471 84 36 20 | culture | email
+        Lotte De Smet | Sint-Niklaas | 0486 12 40 57 | mobiliteit | phone
+        Ahmed El Amrani | Sint-Niklaas | 0489 76 21 03 | digitale inclusie | phone
+        Marleen Verhulst | Belsele | 03 772 61 84 | klimaat | visit
+        Jozef Van Goethem | Sinaai | 03 772 13 95 | wonen | visit
+        Nadia Kowalska | Sint-Niklaas | 0465 40 82 16 | onderwijs | sms
+        Pieter Claeys | Nieuwkerken-Waas | 0477 90 14 62 | mobiliteit | phone
+        Fatma Yilmaz | Sint-Niklaas | 0493 28 57 40 | armoede, digitale inclusie | visit
+        Koen Van der Linden | Belsele | | economie | letter
+        Els Bracke | Sinaai | 0471 84 36 20 | cultuur | email
     """,
 }
 VISIT_NOTE = (

@@ -29,6 +29,8 @@ def reset(engine: Engine) -> None:
         else:
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+            # AUTOINCREMENT tables keep their counters here; a test expects ids from 1.
+            connection.execute(text("DELETE FROM sqlite_sequence"))
     with Session(engine) as session:
         ensure_districts_and_themes(session, DEFAULT_DISTRICTS, DEFAULT_THEMES)
         session.commit()
