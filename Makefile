@@ -26,12 +26,12 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel -q compile -d app/translations
 
 # After changing UI strings: update the catalogues, then translate the new Dutch entries.
 extract-messages: install
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i app/translations/messages.pot -d app/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -N -i app/translations/messages.pot -d app/translations
 
 lint: install
 	$(BIN)/ruff check app crm mapping tests bench

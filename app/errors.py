@@ -3,6 +3,7 @@
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -24,6 +25,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _respond(error.code or 500, _describe(error.code))
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # Only a race gets here (two people adding the same relation or account at once):
+        # the services check everything else before writing.
+        db.session.rollback()
+        app.logger.warning("Write refused by the database: %s", error.orig)
+        return _respond(
+            409, _("Someone else changed this at the same time. Nothing was saved: try again.")
+        )
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
