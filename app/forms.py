@@ -15,7 +15,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def vocabulary_choices(labels: dict[str, str], *, blank: str | None = None) -> list[tuple[str, str]]:
+def vocabulary_choices(
+    labels: dict[str, str], *, blank: str | None = None
+) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select, optionally led by a blank choice."""
     choices = [(str(value), gettext(text)) for value, text in labels.items()]
     return ([("", blank)] if blank is not None else []) + choices

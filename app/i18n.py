@@ -6,11 +6,11 @@ from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
+from crm import vocabulary
 from crm.clock import utcnow
 from crm.messages import Invalid, Message
 from crm.reach import actor_reach_status
 from crm.validation import display_phone
-from crm import vocabulary
 
 
 def select_locale() -> str:
@@ -27,9 +27,10 @@ def select_locale() -> str:
     if user_language in languages:
         return user_language
     if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(languages) or current_app.config[
-            "BABEL_DEFAULT_LOCALE"
-        ]
+        return (
+            request.accept_languages.best_match(languages)
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

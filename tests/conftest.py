@@ -120,7 +120,13 @@ def client(app, session):
 def make_user(session):
     counter = iter(range(1, 10_000))
 
-    def make(role: str = "staff", *, email: str | None = None, name: str | None = None, password: str = PASSWORD):
+    def make(
+        role: str = "staff",
+        *,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+    ):
         n = next(counter)
         user = create_user(
             session,
@@ -167,7 +173,9 @@ def csrf_token(client, path: str = "/login") -> str:
     return match.group(1)
 
 
-def post_form(client, url: str, data: dict, *, follow_redirects: bool = False, token_page: str = "/"):
+def post_form(
+    client, url: str, data: dict, *, follow_redirects: bool = False, token_page: str = "/"
+):
     """POST a form the way a browser does: with the CSRF token of the session."""
     return client.post(
         url,

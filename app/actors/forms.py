@@ -27,7 +27,9 @@ class ActorForm(FlaskForm):
     do_not_phone = BooleanField(_l("Do not phone"))
     do_not_email = BooleanField(_l("Do not e-mail"))
     do_not_visit = BooleanField(_l("Do not visit"))
-    influence = SelectField(_l("Influence (1-5)"), choices=SCALE, default="3", validate_choice=False)
+    influence = SelectField(
+        _l("Influence (1-5)"), choices=SCALE, default="3", validate_choice=False
+    )
     interest = SelectField(_l("Interest (1-5)"), choices=SCALE, default="3", validate_choice=False)
     notes = TextAreaField(_l("Notes"))
     version = HiddenField()

@@ -442,7 +442,9 @@ def test_the_list_filters_by_kind_district_and_theme(client, make_actor, as_staf
     make_actor(name="Other district", kind="business", district="Belsele", themes=["economie"])
     make_actor(name="Other theme", kind="business", district="Sinaai", themes=["klimaat"])
 
-    response = client.get(f"{ACTORS}?kind=business&district=Sinaai&theme=economie", headers=as_staff)
+    response = client.get(
+        f"{ACTORS}?kind=business&district=Sinaai&theme=economie", headers=as_staff
+    )
 
     assert names(response) == ["Match"]
 

@@ -1,6 +1,5 @@
 """Paths and methods the API does not have answer JSON, like every other API error."""
 
-
 from tests.api.conftest import API
 
 

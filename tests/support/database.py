@@ -2,12 +2,12 @@
 
 from flask_migrate import upgrade
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from app import create_app
 from crm.actors import ensure_districts_and_themes
 from crm.models import Base
 from crm.vocabulary import DEFAULT_DISTRICTS, DEFAULT_THEMES
-from sqlalchemy.orm import Session
 
 
 def migrate(url: str) -> None:

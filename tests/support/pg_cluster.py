@@ -29,7 +29,11 @@ class Cluster:
 
     def stop(self) -> None:
         """Stop the server and remove its files."""
-        _run(self, [str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"], check=False)
+        _run(
+            self,
+            [str(PG_BIN / "pg_ctl"), "-D", str(self.directory / "data"), "-m", "immediate", "stop"],
+            check=False,
+        )
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -43,13 +47,53 @@ def start() -> Cluster:
         shutil.chown(directory / "sock", "postgres", "postgres")
     cluster = Cluster(directory, _free_port(), as_postgres)
     data = str(directory / "data")
-    _run(cluster, [str(PG_BIN / "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-locale"])
+    _run(
+        cluster,
+        [
+            str(PG_BIN / "initdb"),
+            "-D",
+            data,
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--no-locale",
+        ],
+    )
     options = (
         f"-c listen_addresses='' -k {directory / 'sock'} -p {cluster.port} "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
     )
-    _run(cluster, [str(PG_BIN / "pg_ctl"), "-D", data, "-o", options, "-l", str(directory / "log"), "-w", "start"])
-    _run(cluster, [str(PG_BIN / "createdb"), "-h", str(directory / "sock"), "-p", str(cluster.port), "-U", "postgres", "bereik"])
+    _run(
+        cluster,
+        [
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            data,
+            "-o",
+            options,
+            "-l",
+            str(directory / "log"),
+            "-w",
+            "start",
+        ],
+    )
+    _run(
+        cluster,
+        [
+            str(PG_BIN / "createdb"),
+            "-h",
+            str(directory / "sock"),
+            "-p",
+            str(cluster.port),
+            "-U",
+            "postgres",
+            "bereik",
+        ],
+    )
     return cluster
 
 

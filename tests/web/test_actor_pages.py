@@ -21,7 +21,9 @@ def actor_count(session) -> int:
     return session.scalar(select(func.count(Actor.id)))
 
 
-def test_creating_an_actor_stores_the_phone_in_e164_and_shows_it_in_belgian_format(staff, client, session):
+def test_creating_an_actor_stores_the_phone_in_e164_and_shows_it_in_belgian_format(
+    staff, client, session
+):
     response = post_form(client, "/actors/new", {**VALID, "phone": "03 778 30 60"})
 
     assert response.status_code == 302
@@ -79,13 +81,21 @@ def test_a_possible_duplicate_is_pointed_out_with_a_link_and_can_be_saved_anyway
 ):
     existing = make_actor(name="Ann Claeys", kind="resident", phone="0470 12 34 56")
 
-    response = post_form(client, "/actors/new", {"name": "Anna Claes", "kind": "resident", "phone": "+32 470 12 34 56"})
+    response = post_form(
+        client,
+        "/actors/new",
+        {"name": "Anna Claes", "kind": "resident", "phone": "+32 470 12 34 56"},
+    )
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert f'href="/actors/{existing.id}"' in page and "save-anyway" in page
     assert actor_count(session) == 1
-    again = post_form(client, "/actors/new", {"name": "Anna Claes", "kind": "resident", "phone": "+32 470 12 34 56", "save_anyway": "1"})
+    again = post_form(
+        client,
+        "/actors/new",
+        {"name": "Anna Claes", "kind": "resident", "phone": "+32 470 12 34 56", "save_anyway": "1"},
+    )
     assert again.status_code == 302
     assert actor_count(session) == 2
 
@@ -93,12 +103,16 @@ def test_a_possible_duplicate_is_pointed_out_with_a_link_and_can_be_saved_anyway
 def test_a_similar_name_in_the_same_kind_is_pointed_out(staff, client, make_actor):
     make_actor(name="Jan Peeters", kind="resident")
 
-    page = post_form(client, "/actors/new", {"name": "Peeters Jan", "kind": "resident"}).get_data(as_text=True)
+    page = post_form(client, "/actors/new", {"name": "Peeters Jan", "kind": "resident"}).get_data(
+        as_text=True
+    )
 
     assert "Jan Peeters" in page and "save-anyway" in page
 
 
-def test_list_searches_phone_in_any_format_and_shows_reach_status(staff, client, make_actor, session):
+def test_list_searches_phone_in_any_format_and_shows_reach_status(
+    staff, client, make_actor, session
+):
     actor = make_actor(name="Café 't Hoekske", kind="business", phone="03 778 30 60")
     make_actor(name="Other business", kind="business")
     log_contact(session, actor_id=actor.id, channel="visit", outcome="reached", user_id=staff.id)
@@ -141,7 +155,11 @@ def test_odd_ids_give_a_404_page(staff, client, actor_id):
 def test_editing_with_the_current_version_saves(staff, client, make_actor, session):
     actor = make_actor(name="Ann Claeys")
 
-    response = post_form(client, f"/actors/{actor.id}/edit", {"name": "Ann Claeys-Peeters", "kind": "resident", "version": actor.version})
+    response = post_form(
+        client,
+        f"/actors/{actor.id}/edit",
+        {"name": "Ann Claeys-Peeters", "kind": "resident", "version": actor.version},
+    )
 
     assert response.status_code == 302
     assert session.get(Actor, actor.id).name == "Ann Claeys-Peeters"
@@ -152,9 +170,17 @@ def test_a_stale_edit_shows_a_conflict_keeps_the_typed_values_and_overwrites_not
 ):
     actor = make_actor(name="Ann Claeys")
     stale_version = actor.version
-    post_form(client, f"/actors/{actor.id}/edit", {"name": "First save", "kind": "resident", "version": stale_version})
+    post_form(
+        client,
+        f"/actors/{actor.id}/edit",
+        {"name": "First save", "kind": "resident", "version": stale_version},
+    )
 
-    response = post_form(client, f"/actors/{actor.id}/edit", {"name": "Second save", "kind": "resident", "version": stale_version})
+    response = post_form(
+        client,
+        f"/actors/{actor.id}/edit",
+        {"name": "Second save", "kind": "resident", "version": stale_version},
+    )
 
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -180,7 +206,7 @@ def test_a_coordinator_archives_an_actor_which_leaves_the_list_but_keeps_its_his
 
     post_form(client, f"/actors/{actor.id}/archive", {})
 
-    assert 'data-actor-id' not in client.get("/").get_data(as_text=True)
+    assert "data-actor-id" not in client.get("/").get_data(as_text=True)
     assert "kept note" in client.get(f"/actors/{actor.id}").get_data(as_text=True)
 
 
@@ -189,7 +215,9 @@ def test_an_admin_deletes_after_a_confirmation_page(make_user, login, client, ma
     actor = make_actor()
 
     confirmation = client.get(f"/actors/{actor.id}/delete")
-    assert confirmation.status_code == 200 and "confirm-delete" in confirmation.get_data(as_text=True)
+    assert confirmation.status_code == 200 and "confirm-delete" in confirmation.get_data(
+        as_text=True
+    )
     assert actor_count(session) == 1
     post_form(client, f"/actors/{actor.id}/delete", {})
     assert actor_count(session) == 0
@@ -199,12 +227,18 @@ def test_relations_are_added_by_name_and_removed(staff, client, make_actor, sess
     person = make_actor(name="Ann Claeys")
     make_actor(name="Vzw De Vlaskop", kind="poverty_organisation")
 
-    added = post_form(client, f"/actors/{person.id}/relations", {"type": "member_of", "other": "vlaskop", "strength": "2"})
+    added = post_form(
+        client,
+        f"/actors/{person.id}/relations",
+        {"type": "member_of", "other": "vlaskop", "strength": "2"},
+    )
     page = client.get(f"/actors/{person.id}").get_data(as_text=True)
 
     assert added.status_code == 302
     assert "Vzw De Vlaskop" in page
-    self_relation = post_form(client, f"/actors/{person.id}/relations", {"type": "knows", "other": str(person.id)})
+    self_relation = post_form(
+        client, f"/actors/{person.id}/relations", {"type": "knows", "other": str(person.id)}
+    )
     assert self_relation.status_code == 422
 
 
@@ -212,4 +246,6 @@ def test_anonymous_visitors_are_sent_to_login(client, make_actor):
     actor = make_actor()
     for path in ["/", f"/actors/{actor.id}", "/actors/new", "/follow-ups", "/admin/users"]:
         response = client.get(path)
-        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), path
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), (
+            path
+        )

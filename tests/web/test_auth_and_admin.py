@@ -9,7 +9,10 @@ from tests.conftest import PASSWORD, csrf_token, post_form
 def test_wrong_password_shows_a_message_and_does_not_log_in(make_user, client):
     user = make_user("staff")
 
-    response = client.post("/login?lang=en", data={"email": user.email, "password": "wrong password!", "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login?lang=en",
+        data={"email": user.email, "password": "wrong password!", "csrf_token": csrf_token(client)},
+    )
 
     assert response.status_code == 200
     assert "Unknown e-mail address or wrong password." in response.get_data(as_text=True)
@@ -38,7 +41,9 @@ def test_login_attempts_are_rate_limited(app, make_user, client):
     try:
         token = csrf_token(client)
         codes = [
-            client.post("/login", data={"email": "x@y.be", "password": "nope", "csrf_token": token}).status_code
+            client.post(
+                "/login", data={"email": "x@y.be", "password": "nope", "csrf_token": token}
+            ).status_code
             for _ in range(5)
         ]
     finally:
@@ -52,7 +57,9 @@ def test_a_blocked_account_cannot_log_in(make_user, client, session):
     user.active = False
     session.commit()
 
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    response = client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)}
+    )
 
     assert response.status_code == 200
     assert client.get("/").status_code == 302
@@ -66,7 +73,16 @@ def test_staff_and_coordinators_cannot_open_user_administration(make_user, login
 def test_an_admin_creates_an_account_with_a_hashed_password(make_user, login, client, session):
     login(make_user("admin"))
 
-    response = post_form(client, "/admin/users", {"email": "Nieuw@Sint-Niklaas.be", "name": "Nieuwe Collega", "role": "staff", "password": "twelve chars long"})
+    response = post_form(
+        client,
+        "/admin/users",
+        {
+            "email": "Nieuw@Sint-Niklaas.be",
+            "name": "Nieuwe Collega",
+            "role": "staff",
+            "password": "twelve chars long",
+        },
+    )
 
     assert response.status_code == 302
     user = session.scalar(select(User).where(User.email == "nieuw@sint-niklaas.be"))
@@ -76,7 +92,11 @@ def test_an_admin_creates_an_account_with_a_hashed_password(make_user, login, cl
 def test_a_short_password_is_refused(make_user, login, client, session):
     login(make_user("admin"))
 
-    response = post_form(client, "/admin/users?lang=en", {"email": "kort@sint-niklaas.be", "name": "Kort", "role": "staff", "password": "short"})
+    response = post_form(
+        client,
+        "/admin/users?lang=en",
+        {"email": "kort@sint-niklaas.be", "name": "Kort", "role": "staff", "password": "short"},
+    )
 
     assert "at least 12 characters" in response.get_data(as_text=True)
     assert session.scalar(select(User).where(User.email == "kort@sint-niklaas.be")) is None

@@ -30,7 +30,10 @@ def test_the_quick_form_defaults_to_a_phone_call_now(staff, client, make_actor):
 
     assert 'id="quick-contact"' in page
     assert '<option selected value="phone">' in page
-    assert 'type="datetime-local"' in page and 'name="occurred_at" type="datetime-local" value="20' in page
+    assert (
+        'type="datetime-local"' in page
+        and 'name="occurred_at" type="datetime-local" value="20' in page
+    )
 
 
 def test_logging_a_call_puts_it_on_the_timeline_and_makes_the_actor_reached_directly(
@@ -57,7 +60,9 @@ def test_logging_a_call_puts_it_on_the_timeline_and_makes_the_actor_reached_dire
         ("follow_up_on", "31/12/2026"),
     ],
 )
-def test_bad_contact_input_is_refused_and_nothing_is_stored(staff, client, make_actor, session, field, value):
+def test_bad_contact_input_is_refused_and_nothing_is_stored(
+    staff, client, make_actor, session, field, value
+):
     actor = make_actor()
 
     response = post_form(client, f"/actors/{actor.id}/contacts", {**CALL, field: value})
@@ -69,25 +74,43 @@ def test_bad_contact_input_is_refused_and_nothing_is_stored(staff, client, make_
 
 def test_editing_a_contact_keeps_who_edited_it_and_when(staff, client, make_actor, session):
     actor = make_actor()
-    contact = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id)
+    contact = log_contact(
+        session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id
+    )
     session.commit()
 
     response = post_form(
         client,
         f"/contacts/{contact.id}/edit",
-        {"channel": "phone", "direction": "outgoing", "outcome": "reached", "occurred_at": "2026-01-05T10:00", "note": "Toch bereikt"},
+        {
+            "channel": "phone",
+            "direction": "outgoing",
+            "outcome": "reached",
+            "occurred_at": "2026-01-05T10:00",
+            "note": "Toch bereikt",
+        },
     )
 
     assert response.status_code == 302
     edited = session.get(ContactLog, contact.id)
-    assert edited.outcome == "reached" and edited.edited_by_id == staff.id and edited.edited_at is not None
-    assert "edited by Sofie Staff" in client.get(f"/actors/{actor.id}?lang=en").get_data(as_text=True)
+    assert (
+        edited.outcome == "reached"
+        and edited.edited_by_id == staff.id
+        and edited.edited_at is not None
+    )
+    assert "edited by Sofie Staff" in client.get(f"/actors/{actor.id}?lang=en").get_data(
+        as_text=True
+    )
 
 
-def test_staff_cannot_edit_a_colleagues_contact_nor_delete_any(staff, client, make_actor, make_user, session):
+def test_staff_cannot_edit_a_colleagues_contact_nor_delete_any(
+    staff, client, make_actor, make_user, session
+):
     colleague = make_user("staff")
     actor = make_actor()
-    contact = log_contact(session, actor_id=actor.id, channel="phone", outcome="reached", user_id=colleague.id)
+    contact = log_contact(
+        session, actor_id=actor.id, channel="phone", outcome="reached", user_id=colleague.id
+    )
     session.commit()
 
     assert client.get(f"/contacts/{contact.id}/edit").status_code == 403
@@ -114,14 +137,41 @@ def test_my_follow_ups_lists_my_open_ones_overdue_first_and_marks_them_done(
     actor = make_actor(name="Ann Claeys")
     other = make_user("staff")
     today = date.today()
-    later = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id, follow_up_on=today + timedelta(days=3), note="later")
-    overdue = log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=staff.id, occurred_at="2026-01-01T09:00", follow_up_on=date(2026, 1, 2), note="overdue")
-    log_contact(session, actor_id=actor.id, channel="phone", outcome="no_answer", user_id=other.id, follow_up_on=today, note="not mine")
+    later = log_contact(
+        session,
+        actor_id=actor.id,
+        channel="phone",
+        outcome="no_answer",
+        user_id=staff.id,
+        follow_up_on=today + timedelta(days=3),
+        note="later",
+    )
+    overdue = log_contact(
+        session,
+        actor_id=actor.id,
+        channel="phone",
+        outcome="no_answer",
+        user_id=staff.id,
+        occurred_at="2026-01-01T09:00",
+        follow_up_on=date(2026, 1, 2),
+        note="overdue",
+    )
+    log_contact(
+        session,
+        actor_id=actor.id,
+        channel="phone",
+        outcome="no_answer",
+        user_id=other.id,
+        follow_up_on=today,
+        note="not mine",
+    )
     session.commit()
 
     page = client.get("/follow-ups").get_data(as_text=True)
 
-    assert page.index(f'data-contact-id="{overdue.id}"') < page.index(f'data-contact-id="{later.id}"')
+    assert page.index(f'data-contact-id="{overdue.id}"') < page.index(
+        f'data-contact-id="{later.id}"'
+    )
     assert "not mine" not in page
     post_form(client, f"/follow-ups/{overdue.id}/done", {})
     assert f'data-contact-id="{overdue.id}"' not in client.get("/follow-ups").get_data(as_text=True)
