@@ -3,3 +3,5 @@
 No Flask here (DESIGN.md §4): views, the API and the CLI call these functions and own the
 transaction.
 """
+
+from crm import versioning  # noqa: E402,F401  registers the data-version bump on every flush

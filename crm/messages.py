@@ -24,9 +24,18 @@ class Message:
         object.__setattr__(self, "params", params)
 
     def render(self, translate=lambda s: s) -> str:
-        """The message in the language of `translate` (identity: English)."""
+        """The message in the language of `translate` (identity: English).
+
+        A parameter that is itself a Message (a group's name in a sentence) is translated too.
+        """
         text = translate(self.msgid)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = {
+            name: value.render(translate) if isinstance(value, Message) else value
+            for name, value in self.params.items()
+        }
+        return text % params
 
 
 class Invalid(Exception):

@@ -222,3 +222,33 @@ class Relation(Base):
         Index("ix_relations_target", "target_id"),
         {"sqlite_autoincrement": True},
     )
+
+
+class DataVersion(Base):
+    """A counter bumped in every transaction that changes what the reach analysis reads.
+
+    The analysis cache is keyed by it, so a result is never stale after a logged contact.
+    One row (id 1), created by the migration.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ActorClaim(Base):
+    """A staff member claims an actor to call or visit, so two people do not call the same one."""
+
+    __tablename__ = "actor_claims"
+
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+
+    actor: Mapped[Actor] = relationship()
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (Index("ix_actor_claims_user", "user_id"),)

@@ -111,6 +111,17 @@ KIND_LABELS: dict[str, str] = {
     Kind.OTHER: N_("Other"),
 }
 
+# Group names in sentences: "Poverty organisations in Sinaai: 1 of 6 reached directly".
+KIND_PLURAL_LABELS: dict[str, str] = {
+    Kind.RESIDENT: N_("Residents"),
+    Kind.BUSINESS: N_("Businesses"),
+    Kind.KNOWLEDGE_INSTITUTION: N_("Knowledge institutions"),
+    Kind.POVERTY_ORGANISATION: N_("Poverty organisations"),
+    Kind.CIVIC_ASSOCIATION: N_("Civic associations"),
+    Kind.PUBLIC_BODY: N_("Public bodies"),
+    Kind.OTHER: N_("Other actors"),
+}
+
 CHANNEL_LABELS: dict[str, str] = {
     Channel.PHONE: N_("Phone"),
     Channel.VISIT: N_("Visit"),

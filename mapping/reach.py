@@ -1,0 +1,140 @@
+"""Reach per group and the flags of DESIGN.md §3 (pure functions of the stakeholder graph)."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from crm.messages import N_, Message
+from crm.vocabulary import KIND_PLURAL_LABELS, Kind, ReachStatus
+from mapping.build import CITY
+from mapping.settings import ReachSettings
+
+DIMENSIONS = ("kind", "district", "theme", "kind_district")
+UNDER_REACHED = "under_reached"
+TOO_FEW_KNOWN = "too_few_known"
+
+
+@dataclass(frozen=True)
+class GroupReach:
+    """Reach figures of one group, its flag and a sentence a coordinator can read."""
+
+    dimension: str
+    key: str
+    total: int
+    direct: int
+    digital_only: int
+    attempted: int
+    none: int
+    flag: str | None
+    sentence: Message
+    actor_ids: tuple[int, ...]
+
+    @property
+    def share_direct(self) -> float:
+        return round(self.direct / self.total, 4) if self.total else 0.0
+
+    @cached_property
+    def members(self) -> frozenset[int]:
+        return frozenset(self.actor_ids)
+
+    @property
+    def ident(self) -> str:
+        """'kind_district:poverty_organisation/Sinaai'."""
+        return f"{self.dimension}:{self.key}"
+
+
+def actor_nodes(G: nx.Graph):
+    """The actor nodes (every node but the city) with their attributes."""
+    return ((n, data) for n, data in G.nodes(data=True) if n != CITY)
+
+
+def group_keys(data: dict) -> list[tuple[str, str]]:
+    """Every (dimension, key) group an actor with these node attributes belongs to."""
+    keys = [("kind", data["kind"])]
+    if data.get("district"):
+        keys.append(("district", data["district"]))
+        keys.append(("kind_district", f"{data['kind']}/{data['district']}"))
+    keys.extend(("theme", theme) for theme in data.get("themes", ()))
+    return keys
+
+
+def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
+    """Counts per status for every group, flagged ones first, lowest share first."""
+    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for node, data in actor_nodes(G):
+        for key in group_keys(data):
+            members[key].append(node)
+    groups = [_group(G, dimension, key, ids, settings) for (dimension, key), ids in members.items()]
+    return sorted(groups, key=lambda g: (g.flag is None, g.share_direct, g.dimension, g.key))
+
+
+def flag_of(total: int, direct: int, *, settings: ReachSettings) -> str | None:
+    """`too_few_known` below the minimum group size, `under_reached` below the threshold."""
+    if total < settings.min_group_size:
+        return TOO_FEW_KNOWN
+    if direct / total < settings.threshold:
+        return UNDER_REACHED
+    return None
+
+
+def unreached_poverty_organisations(G: nx.Graph) -> list[int]:
+    """Poverty organisations without status `direct`: flagged one by one, whatever their group."""
+    return sorted(
+        n
+        for n, data in actor_nodes(G)
+        if data["kind"] == Kind.POVERTY_ORGANISATION and data["status"] != ReachStatus.DIRECT
+    )
+
+
+def group_name(dimension: str, key: str) -> Message:
+    """The group as words: 'Poverty organisations in Sinaai', 'Actors in Belsele'."""
+    if dimension == "kind":
+        return Message(KIND_PLURAL_LABELS.get(key, key))
+    if dimension == "district":
+        return Message(N_("Actors in %(district)s"), district=key)
+    if dimension == "theme":
+        return Message(N_("Actors working on %(theme)s"), theme=key)
+    kind, _, district = key.partition("/")
+    return Message(
+        N_("%(kinds)s in %(district)s"),
+        kinds=Message(KIND_PLURAL_LABELS.get(kind, kind)),
+        district=district,
+    )
+
+
+def _group(G, dimension: str, key: str, ids: list[int], settings: ReachSettings) -> GroupReach:
+    counts = dict.fromkeys((str(s) for s in ReachStatus), 0)
+    for node in ids:
+        counts[G.nodes[node]["status"]] += 1
+    total, direct = len(ids), counts[ReachStatus.DIRECT]
+    flag = flag_of(total, direct, settings=settings)
+    return GroupReach(
+        dimension=dimension,
+        key=key,
+        total=total,
+        direct=direct,
+        digital_only=counts[ReachStatus.DIGITAL_ONLY],
+        attempted=counts[ReachStatus.ATTEMPTED],
+        none=counts[ReachStatus.NONE],
+        flag=flag,
+        sentence=_sentence(dimension, key, total, direct, flag),
+        actor_ids=tuple(sorted(ids)),
+    )
+
+
+def _sentence(dimension, key, total, direct, flag) -> Message:
+    name = group_name(dimension, key)
+    if flag == TOO_FEW_KNOWN:
+        return Message(
+            N_("%(group)s: only %(total)d known. Map more stakeholders here."),
+            group=name,
+            total=total,
+        )
+    return Message(
+        N_("%(group)s: %(direct)d of %(total)d reached directly"),
+        group=name,
+        direct=direct,
+        total=total,
+    )
