@@ -71,12 +71,14 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import views as admin
     from app.auth import views as auth_views
     from app.contacts import views as contacts
+    from app.outreach import views as outreach
 
     for blueprint in (
         auth_views.bp,
         actors.bp,
         contacts.bp,
         admin.bp,
+        outreach.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

@@ -11,6 +11,9 @@ from app.contacts.forms import ContactForm
 from app.extensions import db
 from app.forms import put_errors_on_form, vocabulary_choices
 from app.i18n import translate_message
+from app.outreach import outreach_of
+from app.outreach.forms import ClaimForm
+from app.outreach.plan import contact_channel
 from app.paging import page_number
 from crm import actors as actor_service
 from crm import relations as relation_service
@@ -160,21 +163,28 @@ def remove_relation(relation_id):
 
 
 def render_actor_page(actor, *, contact_form=None, relation_form=None):
-    """The actor page: facts, relations, quick contact form and the timeline (newest first)."""
+    """The actor page: facts, next action, relations, quick contact form and the timeline.
+
+    `?channel=visit` (a recommended action or a channel) starts the quick form on that channel.
+    """
     contacts = list_contacts(
         db.session,
         actor.id,
         page=page_number(request.args.get("page")),
         per_page=current_app.config["PER_PAGE"],
     )
+    channel = contact_channel(request.args.get("channel"))
     return render_template(
         "actors/detail.html",
         actor=actor,
         relations=relation_service.relations_of(db.session, actor.id),
         contacts=contacts,
-        contact_form=contact_form or ContactForm(formdata=None),
+        contact_form=contact_form
+        or ContactForm(formdata=None, **({"channel": channel} if channel else {})),
         relation_form=relation_form or _relation_form(formdata=None),
         confirm_form=ConfirmForm(),
+        outreach=outreach_of(actor),
+        claim_form=ClaimForm(),
     )
 
 

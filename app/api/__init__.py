@@ -3,7 +3,7 @@
 CSRF-exempt: a browser never adds the Authorization header on its own, so a forged cross-site
 request carries no token. Modules: auth (tokens, roles), errors (the one place that turns
 exceptions into JSON), payload (reading requests), serialise (rows to JSON), one module of
-routes per area, and openapi (the document describing them).
+routes per area (reach: the analysis of mapping/), and openapi (the document describing them).
 """
 
 from flask import Blueprint
@@ -14,4 +14,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # The modules register their handlers and routes on `bp`, so they come after it.
-from app.api import actors, auth, contacts, errors, openapi, relations  # noqa: E402, F401
+from app.api import actors, auth, contacts, errors, openapi, reach, relations  # noqa: E402, F401

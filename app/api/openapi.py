@@ -10,6 +10,8 @@ from flask import jsonify
 from app.api import bp
 from crm.models import ADDRESS_MAX, EMAIL_MAX, LABEL_MAX, NAME_MAX, POSTCODE_MAX, TEXT_MAX
 from crm.vocabulary import Channel, Direction, Kind, Language, Outcome, ReachStatus, RelationType
+from mapping.outreach import ACTIONS
+from mapping.reach import DIMENSIONS, TOO_FEW_KNOWN, UNDER_REACHED
 
 JSON = "application/json"
 
@@ -199,6 +201,162 @@ RELATION = {
 }
 
 
+# --- reach (DESIGN.md §3) -----------------------------------------------------------------------
+
+REACH_FILTERS = (
+    "Filters: a group is kept when it is defined by every value asked for. district=D keeps the "
+    "group 'district:D' and the groups 'kind_district:<kind>/D'; kind=K keeps 'kind:K' and "
+    "'kind_district:K/<district>'; kind and district together keep 'kind_district:K/D' only; "
+    "theme=T keeps 'theme:T' only (there are no groups per theme and district or kind, so theme "
+    "with kind or district keeps no group). Groups that are not defined by a filtered value are "
+    "left out because their figures also count actors outside the filter. Recommendations, "
+    "brokers and poverty_flagged are kept when their actor matches every filter given. An "
+    "unknown district or theme matches nothing; an unknown kind is refused (422)."
+)
+GROUP_IDENT = {
+    "type": "string",
+    "description": "'<dimension>:<key>', e.g. 'kind_district:poverty_organisation/Sinaai'.",
+}
+PRIORITY = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 100,
+    "description": "Higher is more urgent: half power/interest, a quarter centrality in its "
+    "flagged groups, a quarter time since the last direct contact.",
+}
+ACTION = _choice(
+    ACTIONS,
+    "visit: poverty organisations, prefers a visit, no phone but an address, too many failed "
+    "calls; call: a usable phone number; introduce: ask introducer_id, reached directly within "
+    "two hops; find_details: none of these is possible.",
+)
+RECOMMENDATION_GROUPS = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Why the actor is on the list: the idents of its under-reached groups, and "
+    "'poverty_organisation' for a poverty organisation not reached directly.",
+}
+
+GROUP_REACH = {
+    "ident": GROUP_IDENT,
+    "dimension": _choice(DIMENSIONS),
+    "key": {
+        "type": "string",
+        "description": "The kind, district or theme; '<kind>/<district>' for kind_district.",
+    },
+    "name": {"type": "string", "description": "The group in words, in the user's language."},
+    "total": {"type": "integer", "minimum": 1, "description": "Known actors (not archived)."},
+    "direct": {"type": "integer", "minimum": 0},
+    "digital_only": {"type": "integer", "minimum": 0},
+    "attempted": {"type": "integer", "minimum": 0},
+    "none": {"type": "integer", "minimum": 0},
+    "share_direct": {"type": "number", "minimum": 0, "maximum": 1},
+    "flag": _nullable(
+        _choice(
+            (UNDER_REACHED, TOO_FEW_KNOWN),
+            "too_few_known: fewer than MIN_GROUP_SIZE actors; under_reached: share_direct "
+            "below REACH_THRESHOLD.",
+        )
+    ),
+    "sentence": {"type": "string", "description": "The figures in one sentence."},
+}
+
+RECOMMENDATION = {
+    "actor_id": ID,
+    "name": {"type": "string"},
+    "kind": _choice(Kind),
+    "district": {"type": ["string", "null"]},
+    "status": _choice(ReachStatus),
+    "action": ACTION,
+    "introducer_id": {**ID, "type": ["integer", "null"], "description": "With introduce."},
+    "introducer_name": {"type": ["string", "null"]},
+    "reason": {"type": "string", "description": "Why this action, in the user's language."},
+    "priority": PRIORITY,
+    "groups": RECOMMENDATION_GROUPS,
+}
+
+BROKER = {
+    "actor_id": ID,
+    "name": {"type": "string"},
+    "group": GROUP_IDENT,
+    "unreached_neighbours": {"type": "integer", "minimum": 1},
+}
+
+REACH_SETTINGS = {
+    "window_days": _integer(1, 2**31 - 1, "REACH_WINDOW_DAYS: older contacts no longer count."),
+    "threshold": {
+        "type": "number",
+        "description": "REACH_THRESHOLD: a group below this share reached directly is "
+        "under-reached.",
+    },
+    "min_group_size": {
+        "type": "integer",
+        "description": "MIN_GROUP_SIZE: fewer known actors is too_few_known.",
+    },
+    "max_failed_calls": {
+        "type": "integer",
+        "description": "After this many failed calls in the window: visit instead.",
+    },
+}
+
+DATA_VERSION = {
+    "type": "integer",
+    "minimum": 0,
+    "description": "Changes with every write the analysis reads.",
+}
+
+REACH = {
+    "groups": {
+        "type": "array",
+        "items": _schema("GroupReach"),
+        "description": "Flagged groups first, lowest share reached directly first.",
+    },
+    "recommendations": {
+        "type": "array",
+        "items": _schema("Recommendation"),
+        "description": "One per actor to reach, highest priority first.",
+    },
+    "poverty_flagged": {
+        "type": "array",
+        "items": ID,
+        "description": "Poverty organisations not reached directly, whatever their group.",
+    },
+    "brokers": {
+        "type": "array",
+        "items": _schema("Broker"),
+        "description": "Per kept under-reached group, the actors linked to most of its "
+        "unreached members.",
+    },
+    "data_version": DATA_VERSION,
+    "settings": _schema("ReachSettings"),
+}
+
+ACTOR_REACH = {
+    "actor_id": ID,
+    "name": {"type": "string"},
+    "status": _choice(ReachStatus),
+    "poverty_flagged": {
+        "type": "boolean",
+        "description": "A poverty organisation not reached directly.",
+    },
+    "action": _nullable(ACTION),
+    "introducer_id": {**ID, "type": ["integer", "null"]},
+    "introducer_name": {"type": ["string", "null"]},
+    "reason": {"type": ["string", "null"]},
+    "priority": {**PRIORITY, "type": ["number", "null"]},
+    "groups": {
+        **RECOMMENDATION_GROUPS,
+        "description": RECOMMENDATION_GROUPS["description"] + " Empty when nothing is recommended.",
+    },
+    "member_of": {
+        "type": "array",
+        "items": _schema("GroupReach"),
+        "description": "Every group the actor belongs to, with its figures.",
+    },
+    "data_version": DATA_VERSION,
+}
+
+
 def _object(properties: dict, required=None, description: str = "") -> dict:
     schema = {
         "type": "object",
@@ -265,10 +423,11 @@ OPENAPI = {
         "title": "Bereik API",
         "version": "1.0.0",
         "description": "Actors, contacts and relations of Bereik, the stakeholder-mapping and "
-        "outreach CRM. Every route needs 'Authorization: Bearer <token>'. Messages are in "
-        "Dutch unless ?lang=en or Accept-Language asks for English. Staff may read and write "
-        "actors, contacts and relations; archiving needs a coordinator, deleting an actor an "
-        "administrator.",
+        "outreach CRM, and its reach analysis (whom to call or visit next). Every route needs "
+        "'Authorization: Bearer <token>'. Messages are in Dutch unless ?lang=en or "
+        "Accept-Language asks for English. Staff may read and write actors, contacts and "
+        "relations and read the reach analysis; archiving needs a coordinator, deleting an "
+        "actor an administrator.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearerAuth": []}],
@@ -336,6 +495,28 @@ OPENAPI = {
                 body="ContactCreate",
             ),
         },
+        "/actors/{actor_id}/reach": {
+            "parameters": [_ref("parameters", "ActorId")],
+            "get": _operation(
+                "getActorReach",
+                "The actor's reach status and its one recommended next action (action, "
+                "introducer_id, introducer_name, reason and priority are null when nothing is "
+                "recommended). Archived actors are not analysed: 404.",
+                {"200": _ok("The actor's reach.", "ActorReach"), **_errors(401, 404)},
+            ),
+        },
+        "/reach": {
+            "get": {
+                **_operation(
+                    "getReach",
+                    "Reach per group with flags, and the recommended next actions, best first.",
+                    {"200": _ok("The reach analysis.", "Reach"), **_errors(401, 422)},
+                    parameters=("ReachKind", "ReachDistrict", "ReachTheme"),
+                ),
+                "description": "Groups per kind, district, theme and kind within a district "
+                "(DESIGN.md section 3), computed from the data as it is now. " + REACH_FILTERS,
+            },
+        },
         "/relations": {
             "post": _operation(
                 "addRelation",
@@ -379,6 +560,19 @@ OPENAPI = {
             "Kind": _query("kind", _choice(Kind), "Only actors of this kind."),
             "District": _query("district", _text(LABEL_MAX), "Only actors in this district."),
             "Theme": _query("theme", _text(LABEL_MAX), "Only actors with this theme."),
+            "ReachKind": _query(
+                "kind", _choice(Kind), "Groups of this kind; recommendations for actors of it."
+            ),
+            "ReachDistrict": _query(
+                "district",
+                _text(LABEL_MAX),
+                "Groups of this district; recommendations for actors in it.",
+            ),
+            "ReachTheme": _query(
+                "theme",
+                _text(LABEL_MAX),
+                "The group of this theme; recommendations for actors with it.",
+            ),
             "Page": _query("page", _integer(1, 2**31 - 1), "Page number, from 1 (default 1)."),
             "PerPage": _query(
                 "per_page",
@@ -446,6 +640,12 @@ OPENAPI = {
             "ContactPage": _page("Contact"),
             "Relation": _object(RELATION),
             "RelationCreate": _object(RELATION_WRITABLE, ("source_id", "target_id", "type")),
+            "GroupReach": _object(GROUP_REACH),
+            "Recommendation": _object(RECOMMENDATION),
+            "Broker": _object(BROKER),
+            "ReachSettings": _object(REACH_SETTINGS),
+            "Reach": _object(REACH),
+            "ActorReach": _object(ACTOR_REACH),
             "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document."},
         },
     },

@@ -1,4 +1,4 @@
-"""Rows as the API's JSON: actors, contacts, relations and pages of them.
+"""Rows as the API's JSON: actors, contacts, relations, pages of them, and reach analyses.
 
 Moments are stored as naive UTC and leave as ISO 8601 with a `Z`; dates as YYYY-MM-DD.
 """
@@ -8,11 +8,15 @@ from datetime import date, datetime
 
 from flask import current_app
 
+from app.i18n import translate_message
 from crm.clock import utcnow
 from crm.models import Actor, ContactLog, Relation, User
 from crm.paging import Page
 from crm.reach import actor_reach_status
 from crm.validation import display_phone
+from mapping import Analysis, ReachSettings
+from mapping.outreach import Broker, Recommendation
+from mapping.reach import GroupReach, group_name
 
 
 def moment_json(moment: datetime | None) -> str | None:
@@ -100,4 +104,93 @@ def page_json(page: Page, item_json: Callable[..., dict]) -> dict:
         "total": page.total,
         "page": page.page,
         "per_page": page.per_page,
+    }
+
+
+# --- reach (DESIGN.md §3): figures and recommendations of mapping.analyse ---------------------
+
+
+def reach_settings_json(settings: ReachSettings) -> dict:
+    """The thresholds the analysis used."""
+    return {
+        "window_days": settings.window_days,
+        "threshold": settings.threshold,
+        "min_group_size": settings.min_group_size,
+        "max_failed_calls": settings.max_failed_calls,
+    }
+
+
+def group_reach_json(group: GroupReach) -> dict:
+    """One group's reach figures, its flag and its sentence in the user's language."""
+    return {
+        "ident": group.ident,
+        "dimension": group.dimension,
+        "key": group.key,
+        "name": translate_message(group_name(group.dimension, group.key)),
+        "total": group.total,
+        "direct": group.direct,
+        "digital_only": group.digital_only,
+        "attempted": group.attempted,
+        "none": group.none,
+        "share_direct": group.share_direct,
+        "flag": group.flag,
+        "sentence": translate_message(group.sentence),
+    }
+
+
+def recommendation_json(recommendation: Recommendation, analysis: Analysis) -> dict:
+    """One recommended next action, with the names a person needs to act on it."""
+    actor = analysis.actor(recommendation.actor_id)
+    introducer = recommendation.introducer_id
+    return {
+        "actor_id": recommendation.actor_id,
+        "name": actor["name"],
+        "kind": actor["kind"],
+        "district": actor["district"],
+        "status": actor["status"],
+        "action": recommendation.action,
+        "introducer_id": introducer,
+        "introducer_name": None if introducer is None else analysis.actor(introducer)["name"],
+        "reason": translate_message(recommendation.reason),
+        "priority": recommendation.priority,
+        "groups": list(recommendation.groups),
+    }
+
+
+def broker_json(broker: Broker, analysis: Analysis) -> dict:
+    """An actor linked to many unreached members of an under-reached group."""
+    return {
+        "actor_id": broker.actor_id,
+        "name": analysis.actor(broker.actor_id)["name"],
+        "group": broker.group,
+        "unreached_neighbours": broker.unreached_neighbours,
+    }
+
+
+def actor_reach_json(analysis: Analysis, actor_id: int, groups: list[GroupReach]) -> dict:
+    """An actor's reach status and its one recommended next action (nulls when none).
+
+    `groups` are the groups the actor belongs to, as `member_of`.
+    """
+    actor = analysis.actor(actor_id)
+    recommendation = analysis.recommendation_for(actor_id)
+    advice = (
+        recommendation_json(recommendation, analysis)
+        if recommendation
+        else dict.fromkeys(("action", "introducer_id", "introducer_name", "reason", "priority"))
+        | {"groups": []}
+    )
+    return {
+        "actor_id": actor_id,
+        "name": actor["name"],
+        "status": actor["status"],
+        "poverty_flagged": actor_id in analysis.poverty_flagged,
+        "action": advice["action"],
+        "introducer_id": advice["introducer_id"],
+        "introducer_name": advice["introducer_name"],
+        "reason": advice["reason"],
+        "priority": advice["priority"],
+        "groups": advice["groups"],
+        "member_of": [group_reach_json(group) for group in groups],
+        "data_version": analysis.data_version,
     }

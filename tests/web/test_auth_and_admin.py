@@ -119,3 +119,12 @@ def test_pages_forbid_inline_scripts_and_framing(client):
 
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_login_does_not_redirect_to_a_backslash_host(make_user, client):
+    user = make_user("staff")
+    response = client.post(
+        "/login?next=/%5Cevil.example",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)},
+    )
+    assert response.headers["Location"] == "/"

@@ -1,0 +1,33 @@
+"""The reach analysis as pages, the API and the CLI get it: one function, off the write lock."""
+
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+import mapping
+from app.extensions import db
+from crm.db import make_engine
+
+READER_KEY = "bereik.analysis_reader"
+
+
+def current_analysis() -> mapping.Analysis:
+    """The analysis of the database now, with the configured thresholds (cached by data version).
+
+    It reads through its own connection: on SQLite a plain BEGIN, so that a cold analysis of a
+    big database (seconds) never holds the write lock that every contact logged is waiting for.
+    """
+    settings = mapping.ReachSettings.from_config(current_app.config)
+    with Session(_reader_engine()) as session:
+        return mapping.analyse(session, settings=settings)
+
+
+def _reader_engine() -> Engine:
+    extensions = current_app.extensions
+    if READER_KEY not in extensions:
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            url = engine.url.render_as_string(hide_password=False)
+            engine = make_engine(url, immediate=False)
+        extensions[READER_KEY] = engine
+    return extensions[READER_KEY]
