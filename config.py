@@ -26,6 +26,7 @@ class Config:
     REACH_WINDOW_DAYS = _int_env("REACH_WINDOW_DAYS", 180)
     REACH_THRESHOLD = _float_env("REACH_THRESHOLD", 0.5)
     MIN_GROUP_SIZE = _int_env("MIN_GROUP_SIZE", 3)
+    MAX_FAILED_CALLS = _int_env("MAX_FAILED_CALLS", 3)  # then a visit is recommended instead
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # forms and JSON bodies; imports get their own limit
     PER_PAGE = 25

@@ -4,15 +4,17 @@ read. Results are cached by data version (bumped by every write), settings and d
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from threading import Lock
 
 import networkx as nx
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
-from crm.versioning import current_data_version
-from mapping.build import load_graph
-from mapping.outreach import Broker, Recommendation, brokers, recommend
+from crm.versioning import TRACKED, current_data_version
+from mapping.build import gc_paused, load_graph
+from mapping.outreach import Broker, Recommendation, plan
 from mapping.reach import GroupReach, group_reach, unreached_poverty_organisations
 from mapping.settings import ReachSettings
 
@@ -52,7 +54,7 @@ def analyse_graph(
 ) -> Analysis:
     """The full analysis of a graph (pure: no database)."""
     groups = group_reach(G, settings=settings)
-    recommendations = recommend(G, groups, settings=settings, now=now)
+    recommendations, found_brokers = plan(G, groups, settings=settings, now=now)
     return Analysis(
         data_version=data_version,
         computed_at=now,
@@ -61,13 +63,28 @@ def analyse_graph(
         groups=groups,
         poverty_flagged=unreached_poverty_organisations(G),
         recommendations=recommendations,
-        brokers=brokers(G, groups),
+        brokers=found_brokers,
         _by_actor={r.actor_id: r for r in recommendations},
     )
 
 
 _cache: OrderedDict = OrderedDict()
 _lock = Lock()
+_UNCOMMITTED_WRITES = "mapping.uncommitted_writes"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_uncommitted_writes(session: Session, _context) -> None:
+    # The same test as crm.versioning's bump: a write the analysis reads.
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(obj, TRACKED) for obj in changed):
+        session.info[_UNCOMMITTED_WRITES] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted_writes(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the whole transaction ended: committed or rolled back
+        session.info.pop(_UNCOMMITTED_WRITES, None)
 
 
 def analyse(session: Session, *, settings: ReachSettings, now: datetime | None = None) -> Analysis:
@@ -79,16 +96,23 @@ def analyse(session: Session, *, settings: ReachSettings, now: datetime | None =
     now = now or utcnow()
     version = current_data_version(session)
     key = (str(session.get_bind().url), version, settings, now.date())
+    # A transaction that wrote and has not committed sees a data version nobody else may ever
+    # see with that data (it can still roll back, and another write take the number): its
+    # analysis is computed for it alone, neither read from nor put in the cache.
+    shared = not session.info.get(_UNCOMMITTED_WRITES)
     with _lock:
-        if key in _cache:
+        if shared and key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    result = analyse_graph(
-        load_graph(session, settings=settings, now=now),
-        settings=settings,
-        now=now,
-        data_version=version,
-    )
+    with gc_paused():
+        result = analyse_graph(
+            load_graph(session, settings=settings, now=now),
+            settings=settings,
+            now=now,
+            data_version=version,
+        )
+    if not shared:
+        return result
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:

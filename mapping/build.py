@@ -4,8 +4,10 @@ Nodes are actor ids with the attributes the analysis reads; the node `CITY` is l
 actor reached directly, with a weight that decays with the age of the last direct contact.
 """
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 import networkx as nx
@@ -42,14 +44,34 @@ def load_graph(session: Session, *, settings: ReachSettings, now: datetime) -> n
     """The stakeholder graph of every actor not archived: four queries, one of them aggregating
     the contacts (failed calls in the window), never one query per actor."""
     since = window_start(now, settings.window_days)
-    return graph_from_rows(
-        _actor_rows(session),
-        _relation_rows(session, today=now.date()),
-        themes=_themes_by_actor(session),
-        failed_calls=_failed_calls(session, since=since),
-        settings=settings,
-        now=now,
-    )
+    with gc_paused():
+        return _graph(
+            session.execute(_actor_query()).all(),  # rows in the order of ACTOR_COLUMNS
+            _relation_rows(session, today=now.date()),
+            themes=_themes_by_actor(session),
+            failed_calls=_failed_calls(session, since=since),
+            settings=settings,
+            now=now,
+        )
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while the analysis allocates its objects.
+
+    The graph and the result are millions of small dicts and tuples without reference cycles:
+    every allocation threshold crossed starts a collection that walks all of them again (and
+    every other live object, such as the cached results). Measured at 100 000 actors: a
+    quarter of the cold analysis (bench/reach_analysis.py). Reference counting still frees
+    everything; only the cycle search waits until the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def graph_from_rows(
@@ -63,49 +85,94 @@ def graph_from_rows(
 ) -> nx.Graph:
     """Build the graph from plain rows (as `load_graph` reads them, or literal ones in tests).
 
-    `actors`: mappings with the keys of ACTOR_COLUMNS; `relations`: (source, target, strength);
-    parallel relations between two actors keep the strongest.
+    `actors`: mappings with the keys of ACTOR_COLUMNS (`id`, `name` and `kind` required, the
+    others may be left out); `relations`: (source, target, strength); parallel relations
+    between two actors keep the strongest.
     """
-    themes = themes or {}
-    failed_calls = failed_calls or {}
+    names = [column.key for column in ACTOR_COLUMNS]
+    required = frozenset({"id", "name", "kind"})
+    rows = (
+        tuple(row[name] if name in required else row.get(name) for name in names) for row in actors
+    )
+    return _graph(
+        rows,
+        relations,
+        themes=themes or {},
+        failed_calls=failed_calls or {},
+        settings=settings,
+        now=now,
+    )
+
+
+def _graph(actors, relations, *, themes, failed_calls, settings, now) -> nx.Graph:
+    """The graph of actor rows given as tuples in the order of ACTOR_COLUMNS."""
     since = window_start(now, settings.window_days)
+    direct = str(ReachStatus.DIRECT)
+    # Attribute dicts first, then one add_nodes_from / add_edges_from each: per-row add_node
+    # and add_edge, and named access to the rows, cost more than the queries at 100 000 actors
+    # (bench/reach_analysis.py).
+    nodes, city_edges = [], []
+    for (
+        actor_id,
+        name,
+        kind,
+        district,
+        phone,
+        address,
+        do_not_phone,
+        do_not_visit,
+        preferred_channel,
+        influence,
+        interest,
+        last_direct,
+        last_reached,
+        last_attempt,
+    ) in actors:
+        status = str(
+            reach_status(
+                last_direct_reached_at=last_direct,
+                last_reached_at=last_reached,
+                last_attempt_at=last_attempt,
+                since=since,
+            )
+        )
+        nodes.append(
+            (
+                actor_id,
+                {
+                    "name": name,
+                    "kind": kind,
+                    "district": district,
+                    "themes": tuple(themes.get(actor_id, ())),
+                    "status": status,
+                    "influence": influence or 3,
+                    "interest": interest or 3,
+                    "has_phone": bool(phone),
+                    "do_not_phone": bool(do_not_phone),
+                    "do_not_visit": bool(do_not_visit),
+                    "has_address": bool(address and address.strip()),
+                    "preferred_channel": preferred_channel,
+                    "failed_calls": int(failed_calls.get(actor_id, 0)),
+                    "last_direct_at": last_direct,
+                },
+            )
+        )
+        if status == direct:
+            city_edges.append((CITY, actor_id, {"weight": city_weight(last_direct, now, settings)}))
     G = nx.Graph()
     G.add_node(CITY, kind="city")
-    for row in actors:
-        actor_id = row["id"]
-        status = reach_status(
-            last_direct_reached_at=row.get("last_direct_reached_at"),
-            last_reached_at=row.get("last_reached_at"),
-            last_attempt_at=row.get("last_attempt_at"),
-            since=since,
-        )
-        G.add_node(
-            actor_id,
-            name=row["name"],
-            kind=row["kind"],
-            district=row.get("district"),
-            themes=tuple(themes.get(actor_id, ())),
-            status=str(status),
-            influence=row.get("influence") or 3,
-            interest=row.get("interest") or 3,
-            has_phone=bool(row.get("phone")),
-            do_not_phone=bool(row.get("do_not_phone")),
-            do_not_visit=bool(row.get("do_not_visit")),
-            has_address=bool((row.get("address") or "").strip()),
-            preferred_channel=row.get("preferred_channel"),
-            failed_calls=int(failed_calls.get(actor_id, 0)),
-            last_direct_at=row.get("last_direct_reached_at"),
-        )
-        if status == ReachStatus.DIRECT:
-            G.add_edge(
-                CITY, actor_id, weight=city_weight(row["last_direct_reached_at"], now, settings)
-            )
+    G.add_nodes_from(nodes)
+    G.add_edges_from(city_edges)
+    actor_ids = set(G)
+    actor_ids.discard(CITY)
+    strongest: dict[tuple, int] = {}  # parallel relations between two actors: the strongest
     for source, target, strength in relations:
-        if source == target or source not in G or target not in G:
+        if source == target or source not in actor_ids or target not in actor_ids:
             continue
-        if G.has_edge(source, target):
-            strength = max(strength, G[source][target]["weight"])
-        G.add_edge(source, target, weight=strength)
+        pair = (target, source) if (target, source) in strongest else (source, target)
+        if strength > strongest.get(pair, 0):
+            strongest[pair] = strength
+    G.add_edges_from((s, t, {"weight": w}) for (s, t), w in strongest.items())
     return G
 
 
@@ -115,13 +182,12 @@ def city_weight(last_direct_at: datetime, now: datetime, settings: ReachSettings
     return round(max(MIN_CITY_WEIGHT, 1.0 - age_days / settings.window_days), 4)
 
 
-def _actor_rows(session: Session) -> list[dict]:
-    query = (
+def _actor_query():
+    return (
         select(*ACTOR_COLUMNS)
         .outerjoin(District, District.id == Actor.district_id)
         .where(Actor.archived.is_(False))
     )
-    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def _themes_by_actor(session: Session) -> dict[int, tuple[str, ...]]:
@@ -136,12 +202,14 @@ def _themes_by_actor(session: Session) -> dict[int, tuple[str, ...]]:
     return {actor_id: tuple(names) for actor_id, names in grouped.items()}
 
 
-def _relation_rows(session: Session, *, today) -> list[tuple[int, int, int]]:
-    # Ended relations (someone left the organisation) no longer carry an introduction.
+def _relation_rows(session: Session, *, today) -> Sequence[tuple[int, int, int]]:
+    # Ended relations (someone left the organisation) no longer carry an introduction, nor do
+    # relations that only start later (a new job next month).
     query = select(Relation.source_id, Relation.target_id, Relation.strength).where(
-        or_(Relation.ends_on.is_(None), Relation.ends_on >= today)
+        or_(Relation.ends_on.is_(None), Relation.ends_on >= today),
+        or_(Relation.starts_on.is_(None), Relation.starts_on <= today),
     )
-    return [tuple(row) for row in session.execute(query)]
+    return session.execute(query).all()
 
 
 def _failed_calls(session: Session, *, since: datetime) -> dict[int, int]:

@@ -1,14 +1,17 @@
 """Whom to call or visit next: one recommended action per actor to reach, and brokers.
 
-Every function here is exact: the work is local to the actors to reach (their neighbours and
-their neighbours' neighbours), so it stays linear in the size of the flagged groups.
+Every function here is exact. The next action looks at the actor and at most two hops around
+it; centrality and brokers count neighbours for all actors at once, one sparse matrix product
+per under-reached group (see `_Links`).
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 
 import networkx as nx
+import numpy as np
+import scipy.sparse
 
 from crm.messages import N_, Message
 from crm.vocabulary import Channel, Kind, ReachStatus
@@ -47,72 +50,14 @@ def next_action(
     G: nx.Graph, actor_id: int, *, settings: ReachSettings
 ) -> tuple[str, Message, int | None]:
     """The action of DESIGN.md §3.4 for one actor: (action, reason, introducer or None)."""
-    data = G.nodes[actor_id]
-    can_visit = data["has_address"] and not data["do_not_visit"]
-    can_call = data["has_phone"] and not data["do_not_phone"]
-    too_many_failed = data["failed_calls"] >= settings.max_failed_calls
-    if can_visit:
-        if data["kind"] == Kind.POVERTY_ORGANISATION:
-            return (
-                VISIT,
-                Message(N_("Poverty organisations are reached in person: visit them.")),
-                None,
-            )
-        if data["preferred_channel"] == Channel.VISIT:
-            return VISIT, Message(N_("Prefers a visit.")), None
-        if too_many_failed:
-            return (
-                VISIT,
-                Message(
-                    N_("%(count)d failed calls in the reach window: go and visit."),
-                    count=data["failed_calls"],
-                ),
-                None,
-            )
-        if not can_call:
-            return VISIT, Message(N_("No phone number to call, but the address is known.")), None
-    if can_call and not too_many_failed:
-        if data["failed_calls"]:
-            return (
-                CALL,
-                Message(
-                    N_("Call again (%(count)d failed calls so far)."), count=data["failed_calls"]
-                ),
-                None,
-            )
-        return CALL, Message(N_("A phone number is known: call.")), None
-    introducer = find_introducer(G, actor_id)
-    if introducer is not None:
-        return (
-            INTRODUCE,
-            Message(
-                N_("Ask %(name)s, who is reached directly, for an introduction."),
-                name=G.nodes[introducer]["name"],
-            ),
-            introducer,
-        )
-    return (
-        FIND_DETAILS,
-        Message(N_("No way to reach them yet: find a phone number or address.")),
-        None,
-    )
+    return _next_action(actor_id, G.nodes, G.adj, settings)
 
 
 def find_introducer(G: nx.Graph, actor_id: int) -> int | None:
-    """The best directly reached actor within two hops: strongest tie first, then the most
-    recent direct contact (the city edge's weight), then the lowest id."""
-    candidates: dict[int, tuple[float, float]] = {}
-    for middle, edge in G[actor_id].items():
-        if middle == CITY:
-            continue
-        _consider(G, candidates, middle, edge["weight"])
-        for far, far_edge in G[middle].items():
-            if far not in (CITY, actor_id):
-                tie = min(edge["weight"], far_edge["weight"]) * TWO_HOP_DISCOUNT
-                _consider(G, candidates, far, tie)
-    if not candidates:
-        return None
-    return min(candidates, key=lambda n: (-candidates[n][0], -candidates[n][1], n))
+    """The best directly reached actor within two hops: strongest tie first (a two-hop path
+    counts as its weaker tie times TWO_HOP_DISCOUNT), then the most recent direct contact,
+    then the lowest id."""
+    return _find_introducer(actor_id, G.nodes, G.adj)
 
 
 def recommend(
@@ -124,36 +69,55 @@ def recommend(
 ) -> list[Recommendation]:
     """One recommendation per actor not reached directly in an under-reached group, and per
     poverty organisation not reached directly; best (highest priority) first."""
+    return _recommend(_Links(G), groups, settings=settings, now=now)
+
+
+def plan(
+    G: nx.Graph, groups: list[GroupReach], *, settings: ReachSettings, now: datetime, top: int = 5
+) -> tuple[list[Recommendation], list[Broker]]:
+    """`recommend` and `brokers` at once, sharing the work of indexing the graph."""
+    links = _Links(G)
+    return _recommend(links, groups, settings=settings, now=now), _brokers(links, groups, top)
+
+
+def _recommend(links, groups, *, settings, now) -> list[Recommendation]:
     flagged = [g for g in groups if g.flag == UNDER_REACHED]
-    groups_of: dict[int, list[GroupReach]] = defaultdict(list)
-    for group in flagged:
-        for node in group.actor_ids:
-            if G.nodes[node]["status"] != ReachStatus.DIRECT:
-                groups_of[node].append(group)
-    for node, data in G.nodes(data=True):
-        if (
-            node != CITY
-            and data["kind"] == Kind.POVERTY_ORGANISATION
-            and data["status"] != ReachStatus.DIRECT
-        ):
-            groups_of.setdefault(node, [])
+    nodes, adj, order = links.nodes, links.adj, links.order
+    groups_of: dict[int, list[int]] = {}  # actor to reach -> indices into `flagged`
+    centrality = np.zeros(len(order))
+    for index, group in enumerate(flagged):
+        members = links.positions(group)
+        for position in members[links.unreached[members]].tolist():
+            groups_of.setdefault(order[position], []).append(index)
+        if group.total > 1:
+            share = links.neighbours_in(members) / (group.total - 1)
+            centrality[members] = np.maximum(centrality[members], share[members])
+    for position in np.flatnonzero(links.unreached).tolist():
+        node = order[position]
+        if node not in groups_of and nodes[node]["kind"] == Kind.POVERTY_ORGANISATION:
+            groups_of[node] = []
+    labels_of: dict[tuple, tuple[str, ...]] = {}  # shared by every actor in the same groups
     recommendations = []
-    for node, its_groups in groups_of.items():
-        action, reason, introducer = next_action(G, node, settings=settings)
-        labels = tuple(g.ident for g in its_groups)
-        if G.nodes[node]["kind"] == Kind.POVERTY_ORGANISATION:
-            labels += (POVERTY_FLAG,)
+    for node, indices in groups_of.items():
+        data = nodes[node]
+        key = (tuple(indices), data["kind"] == Kind.POVERTY_ORGANISATION)
+        if key not in labels_of:
+            labels_of[key] = tuple(flagged[i].ident for i in indices) + (
+                (POVERTY_FLAG,) if key[1] else ()
+            )
+        action, reason, introducer = _next_action(node, nodes, adj, settings)
         recommendations.append(
             Recommendation(
                 actor_id=node,
                 action=action,
                 reason=reason,
-                priority=priority(G, node, its_groups, settings=settings, now=now),
+                priority=_priority(data, float(centrality[links.position[node]]), settings, now),
                 introducer_id=introducer,
-                groups=labels,
+                groups=labels_of[key],
             )
         )
-    return sorted(recommendations, key=lambda r: (-r.priority, r.actor_id))
+    recommendations.sort(key=lambda r: (-r.priority, r.actor_id))
+    return recommendations
 
 
 def priority(
@@ -167,43 +131,170 @@ def priority(
     """0-100: half power/interest, a quarter how central the actor is in its flagged groups
     (exact degree centrality inside the group: a broker reaches many), a quarter how long ago
     the last direct contact was (never: the full quarter)."""
-    data = G.nodes[actor_id]
-    power_interest = (data["influence"] + data["interest"] - 2) / 8
-    centrality = max((_centrality_in(G, actor_id, g) for g in groups), default=0.0)
-    last = data.get("last_direct_at")
-    staleness = 1.0 if last is None else min(1.0, (now - last).days / (2 * settings.window_days))
-    return round(100 * (0.5 * power_interest + 0.25 * centrality + 0.25 * staleness), 1)
+    neighbours = G.adj[actor_id]
+    centrality = max((_centrality(neighbours, g) for g in groups), default=0.0)
+    return _priority(G.nodes[actor_id], centrality, settings, now)
 
 
 def brokers(G: nx.Graph, groups: list[GroupReach], *, top: int = 5) -> list[Broker]:
     """Per under-reached group, the actors linked to the most of its unreached members
     (exact: one pass over those members' neighbours)."""
+    return _brokers(_Links(G), groups, top)
+
+
+def _brokers(links, groups: list[GroupReach], top: int) -> list[Broker]:
     found = []
     for group in groups:
         if group.flag != UNDER_REACHED:
             continue
-        counts: dict[int, int] = defaultdict(int)
-        for member in group.actor_ids:
-            if G.nodes[member]["status"] == ReachStatus.DIRECT:
-                continue
-            for neighbour in G[member]:
-                if neighbour != CITY:
-                    counts[neighbour] += 1
-        best = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-        found.extend(Broker(actor_id=n, group=group.ident, unreached_neighbours=c) for n, c in best)
+        members = links.positions(group)
+        counts = links.neighbours_in(members[links.unreached[members]])
+        linked = np.flatnonzero(counts)
+        if len(linked) > top:  # keep the top counts (with every tie at the cut), then sort
+            cut = np.partition(counts[linked], len(linked) - top)[len(linked) - top]
+            linked = linked[counts[linked] >= cut]
+        ids = links.ids[linked]
+        best = linked[np.lexsort((ids, -counts[linked]))][:top]
+        found.extend(
+            Broker(actor_id=links.order[p], group=group.ident, unreached_neighbours=int(counts[p]))
+            for p in best.tolist()
+        )
     return found
 
 
-def _consider(G, candidates, node, tie: float) -> None:
-    if not G.has_edge(CITY, node):
-        return
-    recency = G[CITY][node]["weight"]
-    if node not in candidates or (tie, recency) > candidates[node]:
-        candidates[node] = (tie, recency)
+class _Links:
+    """The actors' links as a sparse 0/1 matrix, to count neighbours for many actors at once.
+
+    At design scale tens of thousands of actors are to be reached: counting their neighbours
+    in each flagged group one actor at a time in Python took seconds, a sparse matrix product
+    per group takes milliseconds (bench/reach_analysis.py). Node ids are actor ids (integers).
+    """
+
+    def __init__(self, G: nx.Graph):
+        self.nodes = {n: data for n, data in G.nodes(data=True) if n != CITY}
+        self.adj = dict(G.adjacency())
+        self.order = list(self.nodes)
+        self.ids = np.array(self.order, dtype=np.int64)
+        self.position = {n: i for i, n in enumerate(self.order)}
+        direct = ReachStatus.DIRECT
+        self.unreached = np.fromiter(
+            (data["status"] != direct for data in self.nodes.values()),
+            dtype=bool,
+            count=len(self.order),
+        )
+        self.matrix = self._matrix()
+
+    def _matrix(self) -> scipy.sparse.csr_array:
+        n = len(self.order)
+        position = dict(self.position)
+        position[CITY] = -1
+        neighbours = [self.adj[node] for node in self.order]
+        degrees = np.fromiter(map(len, neighbours), dtype=np.int64, count=n)
+        columns = np.fromiter(
+            map(position.__getitem__, chain.from_iterable(neighbours)),
+            dtype=np.int64,
+            count=int(degrees.sum()),
+        )
+        rows = np.repeat(np.arange(n, dtype=np.int64), degrees)
+        keep = columns >= 0  # the city is no actor
+        rows, columns = rows[keep], columns[keep]
+        ones = np.ones(len(rows), dtype=np.int64)
+        return scipy.sparse.csr_array((ones, (rows, columns)), shape=(n, n))
+
+    def positions(self, group: GroupReach) -> np.ndarray:
+        """The rows of the group's members."""
+        return np.fromiter(
+            map(self.position.__getitem__, group.actor_ids), dtype=np.int64, count=group.total
+        )
+
+    def neighbours_in(self, positions: np.ndarray) -> np.ndarray:
+        """For every actor, how many of these actors it is linked to."""
+        chosen = np.zeros(len(self.order), dtype=np.int64)
+        chosen[positions] = 1
+        return self.matrix @ chosen
 
 
-def _centrality_in(G: nx.Graph, actor_id: int, group: GroupReach) -> float:
+# --- the work, on plain mappings: `G.nodes` / `G.adj` for one actor, raw dicts for many -------
+
+_VISIT_POVERTY = Message(N_("Poverty organisations are reached in person: visit them."))
+_VISIT_PREFERRED = Message(N_("Prefers a visit."))
+_VISIT_NO_PHONE = Message(N_("No phone number to call, but the address is known."))
+_CALL_FIRST = Message(N_("A phone number is known: call."))
+_FIND_DETAILS_REASON = Message(N_("No way to reach them yet: find a phone number or address."))
+
+
+def _next_action(actor_id, nodes, adj, settings: ReachSettings) -> tuple[str, Message, int | None]:
+    data = nodes[actor_id]
+    can_visit = data["has_address"] and not data["do_not_visit"]
+    can_call = data["has_phone"] and not data["do_not_phone"]
+    failed = data["failed_calls"]
+    too_many_failed = failed >= settings.max_failed_calls
+    if can_visit:
+        if data["kind"] == Kind.POVERTY_ORGANISATION:
+            return VISIT, _VISIT_POVERTY, None
+        if data["preferred_channel"] == Channel.VISIT:
+            return VISIT, _VISIT_PREFERRED, None
+        if too_many_failed:
+            reason = Message(
+                N_("Failed calls in the reach window: %(count)d. Go and visit."), count=failed
+            )
+            return VISIT, reason, None
+        if not can_call:
+            return VISIT, _VISIT_NO_PHONE, None
+    if can_call and not too_many_failed:
+        if failed:
+            return (
+                CALL,
+                Message(N_("Call again (failed calls so far: %(count)d)."), count=failed),
+                None,
+            )
+        return CALL, _CALL_FIRST, None
+    introducer = _find_introducer(actor_id, nodes, adj)
+    if introducer is not None:
+        return (
+            INTRODUCE,
+            Message(
+                N_("Ask %(name)s, who is reached directly, for an introduction."),
+                name=nodes[introducer]["name"],
+            ),
+            introducer,
+        )
+    return FIND_DETAILS, _FIND_DETAILS_REASON, None
+
+
+def _find_introducer(actor_id, nodes, adj) -> int | None:
+    candidates: dict = {}  # introducer -> its best tie
+    for middle, edge in adj[actor_id].items():
+        if middle == CITY:
+            continue
+        tie = edge["weight"]
+        if CITY in adj[middle] and tie > candidates.get(middle, 0):
+            candidates[middle] = tie
+        for far, far_edge in adj[middle].items():
+            if far in (CITY, actor_id) or CITY not in adj[far]:
+                continue
+            far_tie = min(tie, far_edge["weight"]) * TWO_HOP_DISCOUNT
+            if far_tie > candidates.get(far, 0):
+                candidates[far] = far_tie
+    best, best_rank = None, None
+    for node, tie in candidates.items():
+        # Recency: the city edge's weight, then the exact moment (the weight is rounded and
+        # bottoms out at the end of the window, where it no longer tells two contacts apart).
+        rank = (tie, adj[node][CITY]["weight"], nodes[node].get("last_direct_at") or datetime.min)
+        if best is None or rank > best_rank or (rank == best_rank and node < best):
+            best, best_rank = node, rank
+    return best
+
+
+def _priority(data, centrality: float, settings: ReachSettings, now: datetime) -> float:
+    power_interest = (data["influence"] + data["interest"] - 2) / 8
+    last = data.get("last_direct_at")
+    staleness = 1.0 if last is None else min(1.0, (now - last).days / (2 * settings.window_days))
+    return round(100 * (0.5 * power_interest + 0.25 * centrality + 0.25 * staleness), 1)
+
+
+def _centrality(neighbours, group: GroupReach) -> float:
+    """The share of the group's other members the actor is linked to."""
     if group.total < 2:
         return 0.0
-    inside = sum(1 for n in G[actor_id] if n in group.members)
-    return inside / (group.total - 1)
+    return len(group.members.intersection(neighbours)) / (group.total - 1)

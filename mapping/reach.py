@@ -1,6 +1,6 @@
 """Reach per group and the flags of DESIGN.md §3 (pure functions of the stakeholder graph)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -62,11 +62,24 @@ def group_keys(data: dict) -> list[tuple[str, str]]:
 
 def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
     """Counts per status for every group, flagged ones first, lowest share first."""
-    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    # Actors alike in kind, district, themes and status share every group: sort the actors
+    # into those few thousand kinds first, then each kind into its groups (at 100 000 actors
+    # this is a third of the work of asking every actor for its groups).
+    alike: dict[tuple, list] = defaultdict(list)
     for node, data in actor_nodes(G):
-        for key in group_keys(data):
-            members[key].append(node)
-    groups = [_group(G, dimension, key, ids, settings) for (dimension, key), ids in members.items()]
+        alike[
+            (data["kind"], data.get("district"), tuple(data.get("themes", ())), data["status"])
+        ].append(node)
+    members: dict[tuple[str, str], list[int]] = defaultdict(list)
+    counts: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for (kind, district, themes, status), nodes in alike.items():
+        for key in group_keys({"kind": kind, "district": district, "themes": themes}):
+            members[key].extend(nodes)
+            counts[key][status] += len(nodes)
+    groups = [
+        _group(dimension, key, ids, counts[(dimension, key)], settings)
+        for (dimension, key), ids in members.items()
+    ]
     return sorted(groups, key=lambda g: (g.flag is None, g.share_direct, g.dimension, g.key))
 
 
@@ -104,10 +117,7 @@ def group_name(dimension: str, key: str) -> Message:
     )
 
 
-def _group(G, dimension: str, key: str, ids: list[int], settings: ReachSettings) -> GroupReach:
-    counts = dict.fromkeys((str(s) for s in ReachStatus), 0)
-    for node in ids:
-        counts[G.nodes[node]["status"]] += 1
+def _group(dimension: str, key: str, ids: list, counts: Counter, settings) -> GroupReach:
     total, direct = len(ids), counts[ReachStatus.DIRECT]
     flag = flag_of(total, direct, settings=settings)
     return GroupReach(

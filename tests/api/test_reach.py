@@ -466,7 +466,7 @@ def test_a_failed_call_is_counted_as_attempted(client, sinaai, as_staff):
 
     assert body["status"] == "attempted"
     assert body["action"] == "call"
-    assert body["reason"] == "Call again (1 failed calls so far)."
+    assert body["reason"] == "Call again (failed calls so far: 1)."
 
 
 @pytest.mark.parametrize("bad_id", [*BAD_IDS, "12345"])
