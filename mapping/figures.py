@@ -1,0 +1,516 @@
+"""Maps and charts of the reach analysis: pure functions, an `Analysis` in, a plotly Figure out.
+
+Figures are built from the analysis result only, never from the database (DESIGN.md §4). Every
+text goes through `translate` (a callable from English msgid to the user's language, identity by
+default), so the app gives Dutch or English labels without this module importing Flask.
+
+Colours are colour-blind safe: the Okabe-Ito palette for the four reach statuses, 'Cividis' for
+shares. Coordinates are numpy float32 arrays: plotly serialises them as compact typed arrays
+(PERFORMANCE.md, "Web and plotly").
+"""
+
+import html
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+
+import networkx as nx
+import numpy as np
+import plotly.graph_objects as go
+
+from crm.messages import N_
+from crm.vocabulary import KIND_LABELS, REACH_STATUS_LABELS, Kind, ReachStatus
+from mapping.analysis import Analysis
+from mapping.build import CITY
+from mapping.reach import actor_nodes
+
+Translate = Callable[[str], str]
+
+STATUS_COLOURS = {  # Okabe-Ito
+    ReachStatus.DIRECT: "#009E73",
+    ReachStatus.DIGITAL_ONLY: "#56B4E9",
+    ReachStatus.ATTEMPTED: "#E69F00",
+    ReachStatus.NONE: "#999999",
+}
+CITY_COLOUR = "#000000"
+SHARE_COLOURSCALE = "Cividis"
+KIND_SYMBOLS = {
+    Kind.RESIDENT: "circle",
+    Kind.BUSINESS: "square",
+    Kind.KNOWLEDGE_INSTITUTION: "diamond",
+    Kind.POVERTY_ORGANISATION: "triangle-up",
+    Kind.CIVIC_ASSOCIATION: "pentagon",
+    Kind.PUBLIC_BODY: "hexagon",
+    Kind.OTHER: "cross",
+}
+ACTION_LABELS = {
+    "visit": N_("Visit"),
+    "call": N_("Call"),
+    "introduce": N_("Ask for an introduction"),
+    "find_details": N_("Find contact details"),
+}
+QUADRANT_LABELS = {
+    "manage_closely": N_("Manage closely"),
+    "keep_satisfied": N_("Keep satisfied"),
+    "keep_informed": N_("Keep informed"),
+    "monitor": N_("Monitor"),
+}
+NODE_LIMIT = 2000  # above this many actors the network map shows the group map
+HIGH = 3  # power and interest above this (4 or 5) are high; 1, 2 and 3 are low
+JITTER = 0.25  # below 0.5: a jittered point stays inside its cell of the 1-5 grid
+GROUP_SPREAD = 0.06  # radius of a group of one actor around its anchor; grows with sqrt(size)
+UNKNOWN = "—"  # no district, no direct contact yet
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+# --- network map ------------------------------------------------------------------------------
+
+
+def network_figure(
+    analysis: Analysis,
+    *,
+    seed: int = 7,
+    node_limit: int = NODE_LIMIT,
+    actor_ids: Iterable[int] | None = None,
+    translate: Translate = _identity,
+) -> go.Figure:
+    """The stakeholder network; the group map (one node per kind × district) above `node_limit`
+    actors. `actor_ids` restricts the map to those actors (a filter, an ego network)."""
+    G = analysis.graph
+    if actor_ids is not None:
+        G = G.subgraph({CITY, *(n for n in actor_ids if n in G and n != CITY)})
+    actors = sorted(n for n, _ in actor_nodes(G))
+    anchors, members = _group_anchors(G, actors, seed=seed)
+    if len(actors) > node_limit:
+        return _group_map(G, anchors, members, translate=translate)
+    return _actor_map(analysis, G, actors, anchors, members, seed=seed, translate=translate)
+
+
+def _group_of(data: dict) -> tuple[str, str]:
+    return data["kind"], data.get("district") or UNKNOWN
+
+
+def _group_anchors(G: nx.Graph, actors: list, *, seed: int):
+    """A seeded spring layout of the kind × district groups (and the city), never of the actors:
+    a few dozen nodes lay out in milliseconds, 10 000 actors would take minutes."""
+    members: dict[tuple[str, str], list] = defaultdict(list)
+    for node in actors:
+        members[_group_of(G.nodes[node])].append(node)
+    groups = nx.Graph()
+    groups.add_node(CITY)
+    groups.add_nodes_from(sorted(members))
+    for group, weight in sorted(_group_links(G).items(), key=str):
+        groups.add_edge(*group, weight=weight)
+    if len(groups) == 1:
+        return {CITY: np.zeros(2)}, members
+    return nx.spring_layout(groups, seed=seed, weight="weight"), members
+
+
+def _group_links(G: nx.Graph) -> Counter:
+    """The number of edges between (and within) groups; the city counts as a group of its own."""
+    links: Counter = Counter()
+    for source, target in G.edges():
+        a = CITY if source == CITY else _group_of(G.nodes[source])
+        b = CITY if target == CITY else _group_of(G.nodes[target])
+        if a != b:
+            links[tuple(sorted((a, b), key=str))] += 1
+    return links
+
+
+def _actor_positions(anchors, members, *, seed: int) -> dict:
+    """Each actor in a disc around its group's anchor, the disc's area growing with the group."""
+    rng = np.random.RandomState(seed)
+    positions = {CITY: anchors[CITY]}
+    for group in sorted(members):
+        nodes = sorted(members[group])
+        radius = GROUP_SPREAD * np.sqrt(len(nodes))
+        r = radius * np.sqrt(rng.uniform(0, 1, len(nodes)))
+        angle = rng.uniform(0, 2 * np.pi, len(nodes))
+        offsets = np.column_stack((r * np.cos(angle), r * np.sin(angle)))
+        for node, offset in zip(nodes, anchors[group] + offsets, strict=True):
+            positions[node] = offset
+    return positions
+
+
+def _segments(edges, positions) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of line segments, each followed by a gap (NaN: plotly breaks the line there)."""
+    xy = np.full((len(edges) * 3, 2), np.nan, dtype=np.float32)
+    for i, (source, target) in enumerate(edges):
+        xy[3 * i] = positions[source]
+        xy[3 * i + 1] = positions[target]
+    return xy[:, 0], xy[:, 1]
+
+
+def _actor_map(analysis, G, actors, anchors, members, *, seed, translate) -> go.Figure:
+    positions = _actor_positions(anchors, members, seed=seed)
+    relations = [(s, t) for s, t in G.edges() if CITY not in (s, t)]
+    city_links = [(s, t) for s, t in G.edges() if CITY in (s, t)]
+    fig = go.Figure()
+    x, y = _segments(relations, positions)
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            line={"width": 0.6, "color": "#BBBBBB"},
+            hoverinfo="skip",
+            name=translate(N_("Relations")),
+        )
+    )
+    x, y = _segments(city_links, positions)
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="lines",
+            line={"width": 0.8, "color": STATUS_COLOURS[ReachStatus.DIRECT], "dash": "dot"},
+            hoverinfo="skip",
+            name=translate(N_("Reached directly by the city")),
+        )
+    )
+    for status, colour in STATUS_COLOURS.items():
+        nodes = [n for n in actors if G.nodes[n]["status"] == status]
+        if not nodes:
+            continue
+        xy = np.array([positions[n] for n in nodes], dtype=np.float32)
+        fig.add_trace(
+            go.Scatter(
+                x=xy[:, 0],
+                y=xy[:, 1],
+                mode="markers",
+                name=translate(REACH_STATUS_LABELS[status]),
+                marker={
+                    "color": colour,
+                    "size": 9,
+                    "symbol": [KIND_SYMBOLS.get(G.nodes[n]["kind"], "circle") for n in nodes],
+                    "line": {"width": 0.5, "color": "#333333"},
+                },
+                customdata=np.array(nodes),
+                hovertext=[_actor_hover(analysis, n, G.nodes[n], translate) for n in nodes],
+                hoverinfo="text",
+                meta={"status": str(status)},
+            )
+        )
+    city = np.asarray(positions[CITY], dtype=np.float32)
+    fig.add_trace(
+        go.Scatter(
+            x=city[:1],
+            y=city[1:],
+            mode="markers+text",
+            name=translate(N_("City")),
+            marker={"color": CITY_COLOUR, "size": 16, "symbol": "star"},
+            text=[translate(N_("City"))],
+            textposition="top center",
+            hoverinfo="text",
+            hovertext=[translate(N_("City"))],
+        )
+    )
+    _network_layout(fig, translate(N_("Stakeholder network")), level="actor")
+    return fig
+
+
+def _actor_hover(analysis: Analysis, node: int, data: dict, translate: Translate) -> str:
+    last = data.get("last_direct_at")
+    last_text = last.date().isoformat() if last else UNKNOWN
+    lines = [
+        f"<b>{html.escape(str(data['name']))}</b>",
+        f"{translate(N_('Kind'))}: {translate(KIND_LABELS.get(data['kind'], data['kind']))}",
+        f"{translate(N_('District'))}: {html.escape(data.get('district') or UNKNOWN)}",
+        f"{translate(N_('Last direct contact'))}: {last_text}",
+    ]
+    recommendation = analysis.recommendation_for(node)
+    if recommendation is not None:
+        action = translate(ACTION_LABELS.get(recommendation.action, recommendation.action))
+        reason = html.escape(recommendation.reason.render(translate))
+        lines.append(f"{translate(N_('Next action'))}: {action} ({reason})")
+    return "<br>".join(lines)
+
+
+def _group_map(G, anchors, members, *, translate) -> go.Figure:
+    groups = sorted(members)
+    totals = np.array([len(members[g]) for g in groups])
+    direct = np.array(
+        [sum(G.nodes[n]["status"] == ReachStatus.DIRECT for n in members[g]) for g in groups]
+    )
+    shares = np.round(direct / totals, 4)
+    fig = go.Figure()
+    links = {pair: w for pair, w in _group_links(G).items() if CITY not in pair}
+    if links:
+        # One trace per width class: a plotly line trace has one width for all its segments.
+        heaviest = max(links.values())
+        classes: dict[int, list] = defaultdict(list)
+        for pair, weight in sorted(links.items(), key=str):
+            classes[1 + int(round(5 * weight / heaviest))].append(pair)
+        for width, pairs in sorted(classes.items()):
+            x, y = _segments(pairs, anchors)
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines",
+                    line={"width": width, "color": "#BBBBBB"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                    name=translate(N_("Relations")),
+                )
+            )
+    xy = np.array([anchors[g] for g in groups], dtype=np.float32).reshape(-1, 2)
+    sizes = (12 + 38 * np.sqrt(totals / totals.max())) if len(groups) else totals
+    fig.add_trace(
+        go.Scatter(
+            x=xy[:, 0],
+            y=xy[:, 1],
+            mode="markers",
+            name=translate(N_("Groups")),
+            marker={
+                "size": sizes.astype(np.float32),
+                "color": shares.astype(np.float32),
+                "colorscale": SHARE_COLOURSCALE,
+                "cmin": 0,
+                "cmax": 1,
+                "colorbar": {"title": {"text": translate(N_("Share reached directly"))}},
+                "line": {"width": 1, "color": "#333333"},
+            },
+            customdata=[f"kind_district:{kind}/{district}" for kind, district in groups],
+            hovertext=[
+                translate(N_("%(kind)s in %(district)s: %(direct)d of %(total)d reached directly"))
+                % {
+                    "kind": translate(KIND_LABELS.get(kind, kind)),
+                    "district": html.escape(district),
+                    "direct": d,
+                    "total": t,
+                }
+                for (kind, district), d, t in zip(groups, direct, totals, strict=True)
+            ],
+            hoverinfo="text",
+            meta={"totals": totals.tolist(), "direct": direct.tolist()},
+        )
+    )
+    _network_layout(fig, translate(N_("Stakeholder groups")), level="group")
+    return fig
+
+
+def _network_layout(fig: go.Figure, title: str, *, level: str) -> None:
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    fig.update_layout(
+        title={"text": title},
+        meta={"level": level},
+        xaxis=hidden,
+        yaxis={**hidden, "scaleanchor": "x"},
+        hovermode="closest",
+        template="plotly_white",
+        legend={"itemsizing": "constant"},
+    )
+
+
+# --- power / interest grid --------------------------------------------------------------------
+
+
+def quadrant(influence: int, interest: int) -> str:
+    """The Mendelow quadrant: a value above 3 (4 or 5) is high, 1 to 3 is low.
+
+    3 counts as low because it is also what an actor without a known influence or interest
+    gets: unknown actors land in `monitor`, not in `manage_closely`.
+    """
+    if influence > HIGH:
+        return "manage_closely" if interest > HIGH else "keep_satisfied"
+    return "keep_informed" if interest > HIGH else "monitor"
+
+
+def needs_attention(data: dict) -> bool:
+    """High power or high interest, and not reached directly: highlighted on the grid."""
+    high = data["influence"] > HIGH or data["interest"] > HIGH
+    return high and data["status"] != ReachStatus.DIRECT
+
+
+def power_interest_positions(analysis: Analysis, *, seed: int = 7) -> dict[int, tuple]:
+    """(interest, influence) of every actor, jittered (by less than JITTER) where actors tie."""
+    nodes = sorted(n for n, _ in actor_nodes(analysis.graph))
+    points = np.array(
+        [
+            (analysis.graph.nodes[n]["interest"], analysis.graph.nodes[n]["influence"])
+            for n in nodes
+        ],
+        dtype=np.float64,
+    ).reshape(-1, 2)
+    ties = Counter(map(tuple, points.tolist()))
+    tied = np.array([ties[tuple(p)] > 1 for p in points.tolist()], dtype=bool)
+    offsets = np.random.RandomState(seed).uniform(-JITTER, JITTER, points.shape)
+    points[tied] += offsets[tied]
+    return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, points.tolist(), strict=True)}
+
+
+def power_interest_figure(
+    analysis: Analysis, *, seed: int = 7, translate: Translate = _identity
+) -> go.Figure:
+    """Actors by interest (x) and influence (y), coloured by reach status, in their quadrants."""
+    G = analysis.graph
+    positions = power_interest_positions(analysis, seed=seed)
+    fig = go.Figure()
+    for status, colour in STATUS_COLOURS.items():
+        nodes = [n for n in positions if G.nodes[n]["status"] == status]
+        if not nodes:
+            continue
+        xy = np.array([positions[n] for n in nodes], dtype=np.float32)
+        flagged = [needs_attention(G.nodes[n]) for n in nodes]
+        fig.add_trace(
+            go.Scatter(
+                x=xy[:, 0],
+                y=xy[:, 1],
+                mode="markers",
+                name=translate(REACH_STATUS_LABELS[status]),
+                marker={
+                    "color": colour,
+                    "size": 11,
+                    "symbol": [KIND_SYMBOLS.get(G.nodes[n]["kind"], "circle") for n in nodes],
+                    "line": {
+                        "width": [3 if f else 0.5 for f in flagged],
+                        "color": ["#000000" if f else "#666666" for f in flagged],
+                    },
+                },
+                customdata=np.array(nodes),
+                hovertext=[_actor_hover(analysis, n, G.nodes[n], translate) for n in nodes],
+                hoverinfo="text",
+                meta={"status": str(status)},
+            )
+        )
+    # The quadrant lines run between 3 (low) and 4 (high), on the cell borders of the grid.
+    line = {"color": "#444444", "width": 1, "dash": "dash"}
+    fig.add_vline(x=HIGH + 0.5, line=line)
+    fig.add_hline(y=HIGH + 0.5, line=line)
+    corners = {
+        "manage_closely": (5.45, 5.45, "right"),
+        "keep_satisfied": (0.55, 5.45, "left"),
+        "keep_informed": (5.45, 0.55, "right"),
+        "monitor": (0.55, 0.55, "left"),
+    }
+    for name, (x, y, align) in corners.items():
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=f"<b>{translate(QUADRANT_LABELS[name])}</b>",
+            showarrow=False,
+            xanchor=align,
+            yanchor="top" if y > 3 else "bottom",
+            name=name,
+        )
+    ticks = {"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "zeroline": False}
+    fig.update_layout(
+        title={"text": translate(N_("Power and interest"))},
+        xaxis={**ticks, "title": {"text": translate(N_("Interest"))}},
+        yaxis={**ticks, "title": {"text": translate(N_("Influence"))}},
+        template="plotly_white",
+        hovermode="closest",
+    )
+    return fig
+
+
+# --- reach dashboard --------------------------------------------------------------------------
+
+
+def _group_label(dimension: str, key: str, translate: Translate) -> str:
+    return translate(KIND_LABELS.get(key, key)) if dimension == "kind" else key
+
+
+def _kind_order(kinds: Iterable[str]) -> list[str]:
+    known = [str(k) for k in Kind]
+    return sorted(kinds, key=lambda k: (known.index(k) if k in known else len(known), k))
+
+
+def reach_bar_figure(
+    analysis: Analysis, *, dimension: str = "kind", translate: Translate = _identity
+) -> go.Figure:
+    """Share reached directly per kind or per district, with the threshold as a line."""
+    if dimension not in ("kind", "district"):
+        raise ValueError(f"dimension must be 'kind' or 'district', not {dimension!r}")
+    by_key = {g.key: g for g in analysis.groups if g.dimension == dimension}
+    keys = _kind_order(by_key) if dimension == "kind" else sorted(by_key)
+    groups = [by_key[k] for k in keys]
+    colours = [
+        STATUS_COLOURS[ReachStatus.DIRECT]
+        if g.flag is None
+        else STATUS_COLOURS[ReachStatus.ATTEMPTED]
+        for g in groups
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=[_group_label(dimension, g.key, translate) for g in groups],
+            y=[g.share_direct for g in groups],
+            text=[f"{g.direct}/{g.total}" for g in groups],
+            textposition="outside",
+            marker={"color": colours},
+            customdata=[g.ident for g in groups],
+            hovertext=[g.sentence.render(translate) for g in groups],
+            hoverinfo="text",
+            name=translate(N_("Share reached directly")),
+        )
+    )
+    threshold = analysis.settings.threshold
+    fig.add_hline(
+        y=threshold,
+        line={"color": "#000000", "width": 2, "dash": "dash"},
+        annotation_text=translate(N_("Threshold")) + f" {threshold:.0%}",
+        annotation_position="top right",
+    )
+    title = (
+        N_("Reached directly per kind")
+        if dimension == "kind"
+        else N_("Reached directly per district")
+    )
+    fig.update_layout(
+        title={"text": translate(title)},
+        xaxis={"title": {"text": translate(N_("Kind") if dimension == "kind" else N_("District"))}},
+        yaxis={
+            "title": {"text": translate(N_("Share reached directly"))},
+            "range": [0, 1.1],
+            "tickformat": ".0%",
+        },
+        template="plotly_white",
+        showlegend=False,
+    )
+    return fig
+
+
+def reach_heatmap_figure(analysis: Analysis, *, translate: Translate = _identity) -> go.Figure:
+    """Share reached directly per kind (rows) and district (columns); blank where nobody is."""
+    cells = {
+        tuple(g.key.split("/", 1)): g for g in analysis.groups if g.dimension == "kind_district"
+    }
+    kinds = _kind_order({kind for kind, _ in cells})
+    districts = sorted({district for _, district in cells})
+    z = [
+        [cells[(k, d)].share_direct if (k, d) in cells else None for d in districts] for k in kinds
+    ]
+    text = [
+        [
+            f"{cells[(k, d)].direct}/{cells[(k, d)].total}" if (k, d) in cells else ""
+            for d in districts
+        ]
+        for k in kinds
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=districts,
+            y=[translate(KIND_LABELS.get(k, k)) for k in kinds],
+            text=text,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=1,
+            colorscale=SHARE_COLOURSCALE,
+            colorbar={
+                "title": {"text": translate(N_("Share reached directly"))},
+                "tickformat": ".0%",
+            },
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": translate(N_("Reached directly per kind and district"))},
+        xaxis={"title": {"text": translate(N_("District"))}},
+        yaxis={"title": {"text": translate(N_("Kind"))}, "autorange": "reversed"},
+        template="plotly_white",
+    )
+    return fig
