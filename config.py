@@ -27,6 +27,8 @@ class Config:
     REACH_THRESHOLD = _float_env("REACH_THRESHOLD", 0.5)
     MIN_GROUP_SIZE = _int_env("MIN_GROUP_SIZE", 3)
     MAX_FAILED_CALLS = _int_env("MAX_FAILED_CALLS", 3)  # then a visit is recommended instead
+    # Above this many actors the network map shows one node per kind × district (issue 4).
+    MAP_NODE_LIMIT = _int_env("MAP_NODE_LIMIT", 2000)
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # forms and JSON bodies; imports get their own limit
     PER_PAGE = 25

@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import views as admin
     from app.auth import views as auth_views
     from app.contacts import views as contacts
+    from app.maps import views as maps
     from app.outreach import views as outreach
 
     for blueprint in (
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         contacts.bp,
         admin.bp,
         outreach.bp,
+        maps.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

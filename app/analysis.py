@@ -11,7 +11,7 @@ from crm.db import make_engine
 READER_KEY = "bereik.analysis_reader"
 
 
-def current_analysis() -> mapping.Analysis:
+def current_analysis(*, with_contacts: bool = False) -> mapping.Analysis:
     """The analysis of the database now, with the configured thresholds (cached by data version).
 
     It reads through its own connection: on SQLite a plain BEGIN, so that a cold analysis of a
@@ -19,7 +19,7 @@ def current_analysis() -> mapping.Analysis:
     """
     settings = mapping.ReachSettings.from_config(current_app.config)
     with Session(_reader_engine()) as session:
-        return mapping.analyse(session, settings=settings)
+        return mapping.analyse(session, settings=settings, with_contacts=with_contacts)
 
 
 def _reader_engine() -> Engine:

@@ -2,7 +2,7 @@
 read. Results are cached by data version (bumped by every write), settings and day."""
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import chain
 from threading import Lock
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
 from crm.versioning import TRACKED, current_data_version
-from mapping.build import gc_paused, load_graph
+from mapping.build import ContactAggregates, gc_paused, load_contact_aggregates, load_graph
+from mapping.dashboard import MonthReach, month_starts, reach_over_time_from_counts
 from mapping.outreach import Broker, Recommendation, plan
 from mapping.reach import GroupReach, group_reach, unreached_poverty_organisations
 from mapping.settings import ReachSettings
@@ -23,7 +24,9 @@ CACHE_SIZE = 4
 
 @dataclass(frozen=True)
 class Analysis:
-    """Statuses, group figures with flags, ranked recommendations and brokers."""
+    """Statuses, group figures with flags, ranked recommendations and brokers; for the
+    dashboard, reach per Brussels calendar month (the last 24, oldest first) and the contacts
+    per kind and channel in the reach window (mapping.dashboard)."""
 
     data_version: int
     computed_at: datetime
@@ -34,6 +37,8 @@ class Analysis:
     recommendations: list[Recommendation]
     brokers: list[Broker]
     _by_actor: dict[int, Recommendation] = field(default_factory=dict, repr=False)
+    reach_over_time: list[MonthReach] = field(default_factory=list)
+    channel_mix: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def status_of(self, actor_id: int) -> str | None:
         """The actor's reach status, None for an archived or unknown actor."""
@@ -50,9 +55,21 @@ class Analysis:
 
 
 def analyse_graph(
-    G: nx.Graph, *, settings: ReachSettings, now: datetime, data_version: int = 0
+    G: nx.Graph,
+    *,
+    settings: ReachSettings,
+    now: datetime,
+    data_version: int = 0,
+    contacts: ContactAggregates | None = None,
 ) -> Analysis:
-    """The full analysis of a graph (pure: no database)."""
+    """The full analysis of a graph (pure: no database). `contacts`: the dashboard's contact
+    aggregates (`mapping.build.load_contact_aggregates`); without them every month is zero
+    and the channel mix empty."""
+    if contacts is None:
+        contacts = ContactAggregates(
+            reach_over_time=reach_over_time_from_counts((), starts=month_starts(now)),
+            channel_mix={},
+        )
     groups = group_reach(G, settings=settings)
     recommendations, found_brokers = plan(G, groups, settings=settings, now=now)
     return Analysis(
@@ -65,6 +82,8 @@ def analyse_graph(
         recommendations=recommendations,
         brokers=found_brokers,
         _by_actor={r.actor_id: r for r in recommendations},
+        reach_over_time=list(contacts.reach_over_time),
+        channel_mix=contacts.channel_mix,
     )
 
 
@@ -87,11 +106,20 @@ def _forget_uncommitted_writes(session: Session, transaction) -> None:
         session.info.pop(_UNCOMMITTED_WRITES, None)
 
 
-def analyse(session: Session, *, settings: ReachSettings, now: datetime | None = None) -> Analysis:
+def analyse(
+    session: Session,
+    *,
+    settings: ReachSettings,
+    now: datetime | None = None,
+    with_contacts: bool = False,
+) -> Analysis:
     """The analysis of the database behind `session`, from the cache when nothing changed.
 
     The key is the database, the data version, the settings and the day (the reach window moves
-    with the date); each process keeps its last few results.
+    with the date); each process keeps its last few results. `with_contacts` adds the
+    dashboard's contact aggregates (reach per month, channel mix): two more passes over the
+    contacts that the outreach plan, the CLI and the API do not need, so they are loaded only
+    for the dashboard, once per data version.
     """
     now = now or utcnow()
     version = current_data_version(session)
@@ -100,24 +128,45 @@ def analyse(session: Session, *, settings: ReachSettings, now: datetime | None =
     # see with that data (it can still roll back, and another write take the number): its
     # analysis is computed for it alone, neither read from nor put in the cache.
     shared = not session.info.get(_UNCOMMITTED_WRITES)
+    full_key = (*key, "contacts") if with_contacts else key
+    cached = _cached(full_key) if shared else None
+    if cached is not None:
+        return cached
+    base = _cached(key) if shared else None
+    if base is None:
+        with gc_paused():
+            base = analyse_graph(
+                load_graph(session, settings=settings, now=now),
+                settings=settings,
+                now=now,
+                data_version=version,
+            )
+        if shared:
+            _remember(key, base)
+    if not with_contacts:
+        return base
+    contacts = load_contact_aggregates(session, settings=settings, now=now)
+    result = replace(
+        base, reach_over_time=list(contacts.reach_over_time), channel_mix=contacts.channel_mix
+    )
+    if shared:
+        _remember(full_key, result)
+    return result
+
+
+def _cached(key) -> Analysis | None:
     with _lock:
-        if shared and key in _cache:
+        if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    with gc_paused():
-        result = analyse_graph(
-            load_graph(session, settings=settings, now=now),
-            settings=settings,
-            now=now,
-            data_version=version,
-        )
-    if not shared:
-        return result
+    return None
+
+
+def _remember(key, result: Analysis) -> None:
     with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-    return result
 
 
 def clear_cache() -> None:

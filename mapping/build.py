@@ -8,15 +8,23 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 import networkx as nx
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.models import Actor, ContactLog, District, Relation, Theme, actor_themes
 from crm.reach import reach_status, window_start
-from crm.vocabulary import FAILED_OUTCOMES, Channel, ReachStatus
+from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Outcome, ReachStatus
+from mapping.dashboard import (
+    MONTHS,
+    MonthReach,
+    channel_mix_from_counts,
+    month_starts,
+    reach_over_time_from_counts,
+)
 from mapping.settings import ReachSettings
 
 CITY = "city"
@@ -224,3 +232,81 @@ def _failed_calls(session: Session, *, since: datetime) -> dict[int, int]:
         .group_by(ContactLog.actor_id)
     )
     return dict(session.execute(query).all())
+
+
+# --- contact aggregates of the reach dashboard --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactAggregates:
+    """What the dashboard needs from the contacts beyond the graph (mapping.dashboard)."""
+
+    reach_over_time: list[MonthReach]
+    channel_mix: dict[str, dict[str, int]]
+
+
+def load_contact_aggregates(
+    session: Session, *, settings: ReachSettings, now: datetime, months: int = MONTHS
+) -> ContactAggregates:
+    """Reach per Brussels month (last `months`) and the channel mix per kind in the reach
+    window: one aggregate query each over all contacts of actors not archived."""
+    starts = month_starts(now, months=months)
+    return ContactAggregates(
+        reach_over_time=reach_over_time_from_counts(
+            session.execute(_reach_by_month_query(starts, now=now)).all(), starts=starts
+        ),
+        channel_mix=channel_mix_from_counts(
+            session.execute(
+                _channel_mix_query(since=window_start(now, settings.window_days), now=now)
+            ).all()
+        ),
+    )
+
+
+def _reach_by_month_query(starts, *, now: datetime):
+    """(month index, distinct actors reached directly, distinct actors reached) per month.
+
+    The month is a CASE over the UTC starts of the Brussels months (newest first): plain
+    comparisons, the same on SQLite and PostgreSQL, and right across summer time.
+    """
+    contacts, actors = ContactLog.__table__.c, Actor.__table__.c
+    month = case(
+        *[
+            (contacts.occurred_at >= start, i)
+            for i, (_first, start) in reversed(list(enumerate(starts)))
+        ],
+        else_=None,
+    ).label("month")
+    is_direct = contacts.channel.in_([str(c) for c in DIRECT_CHANNELS])
+    return (
+        select(
+            month,
+            func.count(distinct(case((is_direct, contacts.actor_id), else_=None))),
+            func.count(distinct(contacts.actor_id)),
+        )
+        .where(
+            # Archived actors are few: leaving them out costs less than a join per contact.
+            contacts.actor_id.not_in(select(actors.id).where(actors.archived.is_(True))),
+            contacts.outcome == str(Outcome.REACHED),
+            contacts.occurred_at >= starts[0][1],
+            contacts.occurred_at <= now,
+        )
+        .group_by(month)
+    )
+
+
+def _channel_mix_query(*, since: datetime, now: datetime):
+    """(kind, channel, contacts) in the reach window; planned contacts have not happened yet
+    and do not count, every other outcome (failed tries too) does: it is effort spent."""
+    contacts, actors = ContactLog.__table__.c, Actor.__table__.c
+    return (
+        select(actors.kind, contacts.channel, func.count())
+        .select_from(ContactLog.__table__.join(Actor.__table__, actors.id == contacts.actor_id))
+        .where(
+            actors.archived.is_(False),
+            contacts.outcome != str(Outcome.PLANNED),
+            contacts.occurred_at >= since,
+            contacts.occurred_at <= now,
+        )
+        .group_by(actors.kind, contacts.channel)
+    )

@@ -18,9 +18,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from crm.messages import N_
-from crm.vocabulary import KIND_LABELS, REACH_STATUS_LABELS, Kind, ReachStatus
+from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, REACH_STATUS_LABELS, Kind, ReachStatus
 from mapping.analysis import Analysis
 from mapping.build import CITY
+from mapping.dashboard import DIRECT
 from mapping.reach import actor_nodes
 
 Translate = Callable[[str], str]
@@ -59,6 +60,20 @@ HIGH = 3  # power and interest above this (4 or 5) are high; 1, 2 and 3 are low
 JITTER = 0.25  # below 0.5: a jittered point stays inside its cell of the 1-5 grid
 GROUP_SPREAD = 0.06  # radius of a group of one actor around its anchor; grows with sqrt(size)
 UNKNOWN = "—"  # no district, no direct contact yet
+# Channel mix: direct channels in solid Okabe-Ito colours, the other channels hatched (the two
+# blocks stay apart without colour vision, and in a black-and-white print).
+CHANNEL_COLOURS = {
+    "phone": "#0072B2",
+    "visit": "#009E73",
+    "meeting": "#56B4E9",
+    "event": "#CC79A7",
+    "intermediary": "#F0E442",
+    "letter": "#E69F00",
+    "email": "#D55E00",
+    "newsletter": "#999999",
+    "online": "#000000",
+    "sms": "#BBBBBB",
+}
 
 
 def _identity(text: str) -> str:
@@ -512,5 +527,96 @@ def reach_heatmap_figure(analysis: Analysis, *, translate: Translate = _identity
         xaxis={"title": {"text": translate(N_("District"))}},
         yaxis={"title": {"text": translate(N_("Kind"))}, "autorange": "reversed"},
         template="plotly_white",
+    )
+    return fig
+
+
+def reach_over_time_figure(analysis: Analysis, *, translate: Translate = _identity) -> go.Figure:
+    """Distinct actors reached directly and reached at all per Brussels calendar month (the
+    analysis's last 24 months, oldest first)."""
+    months = analysis.reach_over_time
+    x = [m.month.strftime("%Y-%m") for m in months]
+    fig = go.Figure()
+    lines = (
+        ("direct", N_("Reached directly"), STATUS_COLOURS[ReachStatus.DIRECT], "solid", "circle"),
+        (
+            "reached",
+            N_("Reached at all"),
+            STATUS_COLOURS[ReachStatus.DIGITAL_ONLY],
+            "dash",
+            "square",
+        ),
+    )
+    for attribute, label, colour, dash, symbol in lines:
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=np.array([getattr(m, attribute) for m in months], dtype=np.int32),
+                mode="lines+markers",
+                name=translate(label),
+                line={"color": colour, "dash": dash, "width": 2},
+                marker={"symbol": symbol, "size": 6, "color": colour},
+                hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+                meta={"series": attribute},
+            )
+        )
+    fig.update_layout(
+        title={"text": translate(N_("Actors reached per month"))},
+        xaxis={"title": {"text": translate(N_("Month"))}, "type": "category"},
+        yaxis={
+            "title": {"text": translate(N_("Actors reached"))},
+            "rangemode": "tozero",
+            "tickformat": "d",
+        },
+        template="plotly_white",
+        hovermode="x unified",
+    )
+    return fig
+
+
+def channel_mix_figure(analysis: Analysis, *, translate: Translate = _identity) -> go.Figure:
+    """Share of each channel in the contacts per kind (reach window): stacked horizontal bars,
+    direct channels first and solid, the other channels after them and hatched."""
+    mix = analysis.channel_mix
+    kinds = _kind_order(mix)
+    totals = {kind: sum(mix[kind].values()) for kind in kinds}
+    channels = [c for c in CHANNEL_LABELS if any(c in mix[k] for k in kinds)]
+    channels += sorted({c for k in kinds for c in mix[k]} - set(channels))
+    labels = [translate(KIND_LABELS.get(k, k)) for k in kinds]
+    fig = go.Figure()
+    for channel in sorted(channels, key=lambda c: c not in DIRECT):  # stable: direct first
+        direct = channel in DIRECT
+        counts = [mix[k].get(channel, 0) for k in kinds]
+        group = N_("Direct channels") if direct else N_("Other channels")
+        fig.add_trace(
+            go.Bar(
+                x=np.array([n / totals[k] for n, k in zip(counts, kinds, strict=True)], np.float32),
+                y=labels,
+                orientation="h",
+                name=translate(CHANNEL_LABELS.get(channel, channel)),
+                legendgroup="direct" if direct else "other",
+                legendgrouptitle={"text": translate(group)},
+                marker={
+                    "color": CHANNEL_COLOURS.get(channel, "#666666"),
+                    "line": {"width": 0.5, "color": "#333333"},
+                    "pattern": {"shape": "" if direct else "/", "fgcolor": "#FFFFFF"},
+                },
+                customdata=counts,
+                hovertemplate="%{y}: %{customdata} (%{x:.0%})<extra>%{fullData.name}</extra>",
+                meta={"channel": channel, "direct": direct},
+            )
+        )
+    fig.update_layout(
+        title={"text": translate(N_("Contacts per channel and kind"))},
+        barmode="stack",
+        xaxis={
+            "title": {"text": translate(N_("Share of contacts"))},
+            "range": [0, 1],
+            "tickformat": ".0%",
+        },
+        yaxis={"title": {"text": translate(N_("Kind"))}, "autorange": "reversed"},
+        legend={"groupclick": "toggleitem", "traceorder": "grouped"},
+        template="plotly_white",
+        meta={"totals": [totals[k] for k in kinds]},
     )
     return fig

@@ -8,10 +8,13 @@ against its response schemas.
 from flask import jsonify
 
 from app.api import bp
+from app.maps.charts import FIGURES
 from crm.models import ADDRESS_MAX, EMAIL_MAX, LABEL_MAX, NAME_MAX, POSTCODE_MAX, TEXT_MAX
 from crm.vocabulary import Channel, Direction, Kind, Language, Outcome, ReachStatus, RelationType
 from mapping.outreach import ACTIONS
 from mapping.reach import DIMENSIONS, TOO_FEW_KNOWN, UNDER_REACHED
+
+MAP_NAMES = tuple(FIGURES)  # reach-over-time and channel-mix: not yet (issue 4)
 
 JSON = "application/json"
 
@@ -517,6 +520,30 @@ OPENAPI = {
                 "(DESIGN.md section 3), computed from the data as it is now. " + REACH_FILTERS,
             },
         },
+        "/maps/{name}": {
+            "parameters": [_ref("parameters", "MapName")],
+            "get": {
+                **_operation(
+                    "getMap",
+                    "One stakeholder map or reach chart as plotly figure JSON.",
+                    {"200": _ok("The plotly figure.", "PlotlyFigure"), **_errors(401, 404, 422)},
+                    parameters=(
+                        "Kind",
+                        "District",
+                        "Theme",
+                        "MapFlagged",
+                        "MapActor",
+                        "MapHops",
+                    ),
+                ),
+                "description": "The figure the map pages draw, for plotly.js "
+                "(Plotly.newPlot(element, figure.data, figure.layout)). Above the node limit "
+                "(setting MAP_NODE_LIMIT, default 2000 actors) the network map shows one node "
+                'per kind and district: layout.meta is {"level": "group"}, else '
+                '{"level": "actor"}. The reach charts keep the groups that do not '
+                "contradict the kind and district asked.",
+            },
+        },
         "/relations": {
             "post": _operation(
                 "addRelation",
@@ -573,6 +600,26 @@ OPENAPI = {
                 _text(LABEL_MAX),
                 "The group of this theme; recommendations for actors with it.",
             ),
+            "MapName": {
+                "name": "name",
+                "in": "path",
+                "required": True,
+                "schema": _choice(MAP_NAMES),
+                "description": "The chart. Any other name answers 404.",
+            },
+            "MapFlagged": _query(
+                "flagged",
+                {"type": "string", "enum": ["1", "true", "0", "false"]},
+                "1 or true: only actors of under-reached groups and flagged poverty "
+                "organisations (and only under-reached groups on the reach charts).",
+            ),
+            "MapActor": _query(
+                "actor",
+                {"type": "string", "pattern": "^[1-9][0-9]*$"},
+                "The ego network of this actor: it and the actors `hops` relations away "
+                "(the city is no path). An unknown actor answers 404.",
+            ),
+            "MapHops": _query("hops", _integer(1, 2), "Relations away from `actor` (default 1)."),
             "Page": _query("page", _integer(1, 2**31 - 1), "Page number, from 1 (default 1)."),
             "PerPage": _query(
                 "per_page",
@@ -646,6 +693,16 @@ OPENAPI = {
             "ReachSettings": _object(REACH_SETTINGS),
             "Reach": _object(REACH),
             "ActorReach": _object(ACTOR_REACH),
+            "PlotlyFigure": {
+                "type": "object",
+                "required": ["data", "layout"],
+                "properties": {
+                    "data": {"type": "array", "items": {"type": "object"}},
+                    "layout": {"type": "object"},
+                },
+                "description": "A plotly figure (plotly.io.to_json); numeric arrays may be "
+                'typed arrays ({"dtype": ..., "bdata": base64}), which plotly.js reads.',
+            },
             "OpenApiDocument": {"type": "object", "description": "An OpenAPI 3.1 document."},
         },
     },

@@ -1,0 +1,138 @@
+"""The maps by name: one figure builder per chart of the pages and of `/api/v1/maps/<name>`,
+plus the rows of each chart's table view (the same numbers, readable without the picture).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import plotly.io as pio
+from plotly.graph_objects import Figure
+
+from app.maps.filters import MapFilters, actor_ids, filtered_analysis
+from mapping import Analysis
+from mapping import figures as mf
+from mapping.reach import GroupReach, actor_nodes
+
+Translate = Callable[[str], str]
+MAX_FIGURE_BYTES = 2 * 1024 * 1024  # PERFORMANCE.md: never more than 2 MB of figure data
+
+
+@dataclass(frozen=True)
+class MapRequest:
+    """Everything a figure depends on besides the analysis."""
+
+    filters: MapFilters
+    node_limit: int
+    translate: Translate
+
+
+def network(analysis: Analysis, ask: MapRequest) -> Figure:
+    """The network map (the group map above the node limit)."""
+    return mf.network_figure(
+        analysis,
+        node_limit=ask.node_limit,
+        actor_ids=actor_ids(analysis, ask.filters),
+        translate=ask.translate,
+    )
+
+
+def power_interest(analysis: Analysis, ask: MapRequest) -> Figure:
+    """The power/interest grid."""
+    return mf.power_interest_figure(
+        filtered_analysis(analysis, ask.filters), translate=ask.translate
+    )
+
+
+def reach_by_kind(analysis: Analysis, ask: MapRequest) -> Figure:
+    """Share reached directly per kind."""
+    narrowed = filtered_analysis(analysis, ask.filters)
+    return mf.reach_bar_figure(narrowed, dimension="kind", translate=ask.translate)
+
+
+def reach_by_district(analysis: Analysis, ask: MapRequest) -> Figure:
+    """Share reached directly per district."""
+    narrowed = filtered_analysis(analysis, ask.filters)
+    return mf.reach_bar_figure(narrowed, dimension="district", translate=ask.translate)
+
+
+def reach_heatmap(analysis: Analysis, ask: MapRequest) -> Figure:
+    """Share reached directly per kind and district."""
+    return mf.reach_heatmap_figure(
+        filtered_analysis(analysis, ask.filters), translate=ask.translate
+    )
+
+
+def reach_over_time(analysis: Analysis, ask: MapRequest) -> Figure:
+    """Actors reached (directly, and at all) per month, the last 24 months."""
+    return mf.reach_over_time_figure(analysis, translate=ask.translate)
+
+
+def channel_mix(analysis: Analysis, ask: MapRequest) -> Figure:
+    """Per kind, how the contacts in the reach window split over the channels."""
+    return mf.channel_mix_figure(analysis, translate=ask.translate)
+
+
+FIGURES: dict[str, Callable[[Analysis, MapRequest], Figure]] = {
+    "network": network,
+    "power-interest": power_interest,
+    "reach-by-kind": reach_by_kind,
+    "reach-by-district": reach_by_district,
+    "reach-heatmap": reach_heatmap,
+    "reach-over-time": reach_over_time,
+    "channel-mix": channel_mix,
+}
+DASHBOARD = (
+    "reach-by-kind",
+    "reach-by-district",
+    "reach-heatmap",
+    "reach-over-time",
+    "channel-mix",
+)
+# These read the contact aggregates, loaded with the analysis only when asked for.
+NEEDS_CONTACTS = frozenset({"reach-over-time", "channel-mix"})
+
+
+def figure_json(figure: Figure) -> str:
+    """The figure as plotly JSON: {"data": [...], "layout": {...}}."""
+    return pio.to_json(figure, validate=False, pretty=False, engine="json")
+
+
+def level_of(figure: Figure) -> str:
+    """'group' when the network map shows one node per kind × district, else 'actor'."""
+    meta = figure.layout.meta
+    return meta.get("level", "actor") if isinstance(meta, dict) else "actor"
+
+
+# --- table views -------------------------------------------------------------------------------
+
+
+def network_actor_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
+    """The actors on the network map, by name."""
+    chosen = actor_ids(analysis, filters)
+    rows = [
+        {"id": node, **data}
+        for node, data in actor_nodes(analysis.graph)
+        if chosen is None or node in chosen
+    ]
+    return sorted(rows, key=lambda row: (row["name"].casefold(), row["id"]))
+
+
+def groups_of(analysis: Analysis, dimension: str, filters: MapFilters) -> list[GroupReach]:
+    """The groups of one dimension the dashboard shows, by key."""
+    narrowed = filtered_analysis(analysis, filters)
+    return sorted((g for g in narrowed.groups if g.dimension == dimension), key=lambda g: g.key)
+
+
+def power_interest_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
+    """The actors of the grid with their quadrant, the ones needing attention first."""
+    narrowed = filtered_analysis(analysis, filters)
+    rows = [
+        {
+            "id": node,
+            **data,
+            "quadrant": mf.quadrant(data["influence"], data["interest"]),
+            "attention": mf.needs_attention(data),
+        }
+        for node, data in actor_nodes(narrowed.graph)
+    ]
+    return sorted(rows, key=lambda r: (not r["attention"], r["name"].casefold(), r["id"]))

@@ -1,0 +1,223 @@
+"""The map pages: network map with filters and ego network, grid, dashboard, report, plotly.js."""
+
+import gzip
+import json
+import re
+
+import pytest
+
+from crm.contacts import log_contact
+from crm.relations import add_relation
+
+MAX_FIGURE_BYTES = 2 * 1024 * 1024
+FIGURE_JSON = re.compile(
+    r'<script type="application/json" class="figure-json" data-figure="([^"]+)">(.*?)</script>',
+    re.S,
+)
+
+
+@pytest.fixture
+def staff(make_user, login):
+    user = make_user("staff", name="Sara Staff")
+    login(user)
+    return user
+
+
+@pytest.fixture
+def sinaai(make_actor, session):
+    """Four actors: jan - mia - bakkerij in a chain, kompas apart in Belsele.
+
+    Jan and mia are reached directly: Sinaai (2 of 3) is above the threshold; kompas, a poverty
+    organisation nobody visited, is flagged on its own."""
+    actors = {
+        "jan": make_actor(name="Jan Peeters", district="Sinaai", themes=["wonen"]),
+        "mia": make_actor(name="Mia Claes", district="Sinaai", themes=["wonen"]),
+        "bakkerij": make_actor(name="Bakkerij Jansens", kind="business", district="Sinaai"),
+        "kompas": make_actor(
+            name="Vzw Kompas", kind="poverty_organisation", district="Belsele", influence=5
+        ),
+    }
+    add_relation(
+        session, source_id=actors["jan"].id, target_id=actors["mia"].id, type="knows", strength=2
+    )
+    add_relation(
+        session,
+        source_id=actors["mia"].id,
+        target_id=actors["bakkerij"].id,
+        type="knows",
+        strength=2,
+    )
+    log_contact(session, actor_id=actors["mia"].id, channel="visit", outcome="reached")
+    log_contact(session, actor_id=actors["jan"].id, channel="phone", outcome="reached")
+    session.commit()
+    return {name: actor.id for name, actor in actors.items()}
+
+
+def figures_of(response) -> dict[str, dict]:
+    """The figures embedded in a page, by name (each checked to be under 2 MB)."""
+    page = response.get_data(as_text=True)
+    found = {}
+    for name, text in FIGURE_JSON.findall(page):
+        assert len(text.encode()) < MAX_FIGURE_BYTES
+        found[name] = json.loads(text)
+    return found
+
+
+def network_actor_ids(figure: dict) -> set[int]:
+    """The actor ids on the network map (the node traces' customdata)."""
+    ids = set()
+    for trace in figure["data"]:
+        custom = trace.get("customdata")
+        if isinstance(custom, dict):  # a typed array: {"dtype": ..., "bdata": ...}
+            import base64
+
+            import numpy as np
+
+            custom = np.frombuffer(base64.b64decode(custom["bdata"]), dtype=custom["dtype"])
+        if custom is not None:
+            ids |= {int(c) for c in custom if str(c).isdigit()}
+    return ids
+
+
+@pytest.mark.parametrize(
+    "path", ["/maps", "/maps/power-interest", "/maps/dashboard", "/maps/report"]
+)
+def test_map_pages_need_a_login(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_plotly_js_needs_a_login_too(client):
+    assert client.get("/assets/plotly.min.js").status_code == 302
+
+
+def test_the_menu_links_to_the_maps(client, staff):
+    page = client.get("/actors").get_data(as_text=True)
+
+    assert 'href="/maps"' in page
+
+
+def test_network_map_embeds_the_figure_with_every_actor_and_a_table(client, staff, sinaai):
+    response = client.get("/maps")
+
+    assert response.status_code == 200
+    figure = figures_of(response)["network"]
+    assert figure["layout"]["meta"] == {"level": "actor"}
+    assert network_actor_ids(figure) == set(sinaai.values())
+    page = response.get_data(as_text=True)
+    assert 'id="network-table"' in page
+    assert page.count("<tr data-actor-id=") == 4
+    assert "plotly.min.js" in page and "maps.js" in page
+    assert "<script>" not in page  # no inline script: the CSP forbids it
+
+
+def test_district_filter_narrows_the_network_map(client, staff, sinaai):
+    figure = figures_of(client.get("/maps?district=Belsele"))["network"]
+
+    assert network_actor_ids(figure) == {sinaai["kompas"]}
+
+
+def test_kind_and_theme_filters_narrow_the_network_map(client, staff, sinaai):
+    by_kind = figures_of(client.get("/maps?kind=business"))["network"]
+    by_theme = figures_of(client.get("/maps?theme=wonen"))["network"]
+
+    assert network_actor_ids(by_kind) == {sinaai["bakkerij"]}
+    assert network_actor_ids(by_theme) == {sinaai["jan"], sinaai["mia"]}
+
+
+def test_ego_network_of_one_hop_and_of_two_hops(client, staff, sinaai):
+    one = figures_of(client.get(f"/maps?actor={sinaai['jan']}&hops=1"))["network"]
+    two = figures_of(client.get(f"/maps?actor={sinaai['jan']}&hops=2"))["network"]
+
+    assert network_actor_ids(one) == {sinaai["jan"], sinaai["mia"]}
+    assert network_actor_ids(two) == {sinaai["jan"], sinaai["mia"], sinaai["bakkerij"]}
+
+
+def test_flagged_groups_only_leaves_out_actors_of_groups_doing_fine(client, staff, sinaai):
+    figure = figures_of(client.get("/maps?flagged=1"))["network"]
+
+    assert network_actor_ids(figure) == {sinaai["kompas"]}
+
+
+def test_above_the_node_limit_the_map_shows_groups(client, staff, sinaai, app, monkeypatch):
+    monkeypatch.setitem(app.config, "MAP_NODE_LIMIT", 2)
+
+    response = client.get("/maps")
+
+    figure = figures_of(response)["network"]
+    assert figure["layout"]["meta"] == {"level": "group"}
+    page = response.get_data(as_text=True)
+    assert 'id="group-level"' in page and 'id="network-groups-table"' in page
+
+
+def test_power_interest_grid_with_its_table(client, staff, sinaai):
+    response = client.get("/maps/power-interest")
+
+    assert "power-interest" in figures_of(response)
+    page = response.get_data(as_text=True)
+    assert 'id="power-interest-table"' in page
+    kompas_row = re.search(rf'<tr data-actor-id="{sinaai["kompas"]}"[^>]*>', page).group(0)
+    assert 'data-quadrant="keep_satisfied"' in kompas_row and "attention" in kompas_row
+
+
+def test_dashboard_shows_the_reach_charts_and_their_tables(client, staff, sinaai):
+    response = client.get("/maps/dashboard")
+
+    assert set(figures_of(response)) == {
+        "reach-by-kind",
+        "reach-by-district",
+        "reach-heatmap",
+        "reach-over-time",
+        "channel-mix",
+    }
+    page = response.get_data(as_text=True)
+    for table in ("kind-table", "district-table", "kind-district-table"):
+        assert f'id="{table}"' in page
+
+
+def test_dashboard_district_filter_keeps_that_district_only(client, staff, sinaai):
+    figures = figures_of(client.get("/maps/dashboard?district=Sinaai"))
+
+    assert list(figures["reach-by-district"]["data"][0]["x"]) == ["Sinaai"]
+
+
+def test_print_report_lists_the_flagged_groups_with_the_charts(client, staff, sinaai):
+    response = client.get("/maps/report")
+
+    page = response.get_data(as_text=True)
+    assert len(figures_of(response)) == 5
+    assert 'id="flagged-groups"' in page and 'id="poverty-count"' in page
+    assert "maps-print.css" in page
+
+
+def test_pages_are_gzipped_when_the_browser_accepts_it(client, staff, sinaai):
+    response = client.get("/maps", headers={"Accept-Encoding": "gzip"})
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"figure-json" in gzip.decompress(response.get_data())
+
+
+def test_plotly_js_is_served_from_the_installed_package_with_caching(client, staff):
+    import plotly.offline
+
+    response = client.get("/assets/plotly.min.js")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.get_data(as_text=True) == plotly.offline.get_plotlyjs()
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get("/assets/plotly.min.js", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.get_data()
+
+
+def test_plotly_js_is_gzipped_when_accepted(client, staff):
+    import plotly.offline
+
+    response = client.get("/assets/plotly.min.js", headers={"Accept-Encoding": "gzip, br"})
+
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    assert gzip.decompress(response.get_data()).decode() == plotly.offline.get_plotlyjs()
