@@ -14,19 +14,20 @@ at most twice the 1 000-actor p50.
 import argparse
 import re
 import statistics
-import sys
 import time
 
-from common import postgres_cluster, postgres_database, scratch_dir, seconds, sqlite_url  # noqa: E402
-
-from app import create_app  # noqa: E402
-from crm.db import make_engine, make_session_factory  # noqa: E402
-from crm.demo import has_actors, load_demo_data, settle_after_load  # noqa: E402
-from crm.users import create_user  # noqa: E402
-from tests.support.database import migrate  # noqa: E402
+from common import (
+    BenchUser,
+    logged_in_client,
+    postgres_cluster,
+    postgres_database,
+    prepare,
+    scratch_dir,
+    sqlite_url,
+)
 
 SIZES = ((1_000, 10_000), (100_000, 1_000_000))
-EMAIL, PASSWORD = "bench@sint-niklaas.be", "bench password 123"
+STAFF = BenchUser(email="bench@sint-niklaas.be", role="staff")
 # The headline figures: searches that fill page 1 (25 rows) at both sizes, so that the two
 # sizes render the same page and only the query differs. Rendering a row costs about as much
 # as the whole query (measured: 25 rows ~10 ms, 0 rows ~3.5 ms, at either size).
@@ -48,47 +49,6 @@ QUERIES = FULL_PAGE_QUERIES + NAME_SEARCHES
 ROW = re.compile(r"data-actor-id=")
 GOAL_MS = 20.0
 GOAL_RATIO = 2.0
-
-
-def prepare(url: str, actors: int, contacts: int) -> None:
-    """Migrate and fill the database, unless it was kept from an earlier run."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            filled = "actors" in engine.dialect.get_table_names(connection) and has_actors(
-                connection
-            )
-        if filled:
-            print(f"  reusing {actors:,} actors in {url}", file=sys.stderr)
-            return
-        started = time.perf_counter()
-        migrate(url)
-        with engine.begin() as connection:
-            load_demo_data(connection, actors=actors, contacts=contacts, seed=1)
-        with make_session_factory(engine)() as session:
-            create_user(session, email=EMAIL, name="Bench", role="staff", password=PASSWORD)
-            session.commit()
-        settle_after_load(engine)
-        print(
-            f"  loaded {actors:,} actors, {contacts:,} contacts in {seconds(started)}",
-            file=sys.stderr,
-        )
-    finally:
-        engine.dispose()
-
-
-def logged_in_client(url: str):
-    app = create_app(
-        "config.Config",
-        SQLALCHEMY_DATABASE_URI=url,
-        SECRET_KEY="bench",
-        WTF_CSRF_ENABLED=False,
-        LOGIN_RATE_LIMIT="100000 per minute",
-    )
-    client = app.test_client()
-    response = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
-    assert response.status_code == 302, "could not log in"
-    return client
 
 
 def measure(clients: dict, rounds: int) -> tuple[dict, dict]:
@@ -142,8 +102,8 @@ def report(backend: str, timings: dict, rows: dict) -> None:
 
 def run(backend: str, urls: dict, rounds: int) -> None:
     for (actors, contacts), url in urls.items():
-        prepare(url, actors, contacts)
-    clients = {f"{actors}": logged_in_client(url) for (actors, _), url in urls.items()}
+        prepare(url, actors=actors, contacts=contacts, user=STAFF)
+    clients = {f"{actors}": logged_in_client(url, STAFF) for (actors, _), url in urls.items()}
     report(backend, *measure(clients, rounds))
 
 

@@ -23,14 +23,12 @@ import statistics
 import sys
 import time
 
-from common import postgres_cluster, postgres_database, scratch_dir, seconds, sqlite_url  # noqa: E402
+from common import postgres_cluster, postgres_database, prepare, scratch_dir, sqlite_url  # noqa: E402
 
 from crm.clock import utcnow  # noqa: E402
 from crm.db import make_engine, make_session_factory  # noqa: E402
-from crm.demo import has_actors, load_demo_data, settle_after_load  # noqa: E402
 from mapping import ReachSettings, analyse, clear_cache  # noqa: E402
 from mapping.build import load_graph  # noqa: E402
-from tests.support.database import migrate  # noqa: E402
 
 ACTORS, CONTACTS, RELATIONS = 100_000, 1_000_000, 300_000
 GOAL_COLD_S = 5.0
@@ -40,36 +38,13 @@ GOAL_PEAK_MB = 2048.0
 RAW_PASS = "SELECT actor_id, channel, outcome, occurred_at FROM contact_logs"
 
 
-def prepare(url: str) -> None:
-    """Migrate and fill the database, unless it was kept from an earlier run."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            filled = "actors" in engine.dialect.get_table_names(connection) and has_actors(
-                connection
-            )
-        if filled:
-            print(f"  reusing the demo city in {url}", file=sys.stderr)
-            return
-        started = time.perf_counter()
-        migrate(url)
-        with engine.begin() as connection:
-            load_demo_data(
-                connection, actors=ACTORS, contacts=CONTACTS, relations=RELATIONS, seed=1
-            )
-        settle_after_load(engine)
-        print(
-            f"  loaded {ACTORS:,} actors, {CONTACTS:,} contacts, {RELATIONS:,} relations "
-            f"in {seconds(started)}",
-            file=sys.stderr,
-        )
-    finally:
-        engine.dispose()
-
-
 def prepare_in_child(url: str) -> None:
     """`prepare` in a forked process: the load's memory must not count as the analysis's."""
-    child = multiprocessing.get_context("fork").Process(target=prepare, args=(url,))
+    child = multiprocessing.get_context("fork").Process(
+        target=prepare,
+        args=(url,),
+        kwargs={"actors": ACTORS, "contacts": CONTACTS, "relations": RELATIONS, "seed": 1},
+    )
     child.start()
     child.join()
     if child.exitcode:

@@ -15,6 +15,7 @@ from crm.clock import utcnow
 from crm.versioning import TRACKED, current_data_version
 from mapping.build import ContactAggregates, gc_paused, load_contact_aggregates, load_graph
 from mapping.dashboard import MonthReach, month_starts, reach_over_time_from_counts
+from mapping.links import ActorLinks
 from mapping.outreach import Broker, Recommendation, plan
 from mapping.reach import GroupReach, group_reach, unreached_poverty_organisations
 from mapping.settings import ReachSettings
@@ -36,6 +37,7 @@ class Analysis:
     poverty_flagged: list[int]
     recommendations: list[Recommendation]
     brokers: list[Broker]
+    links: ActorLinks = field(repr=False)
     _by_actor: dict[int, Recommendation] = field(default_factory=dict, repr=False)
     reach_over_time: list[MonthReach] = field(default_factory=list)
     channel_mix: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -71,7 +73,8 @@ def analyse_graph(
             channel_mix={},
         )
     groups = group_reach(G, settings=settings)
-    recommendations, found_brokers = plan(G, groups, settings=settings, now=now)
+    links = ActorLinks(G)
+    recommendations, found_brokers = plan(G, groups, settings=settings, now=now, links=links)
     return Analysis(
         data_version=data_version,
         computed_at=now,
@@ -81,6 +84,7 @@ def analyse_graph(
         poverty_flagged=unreached_poverty_organisations(G),
         recommendations=recommendations,
         brokers=found_brokers,
+        links=links,
         _by_actor={r.actor_id: r for r in recommendations},
         reach_over_time=list(contacts.reach_over_time),
         channel_mix=contacts.channel_mix,

@@ -10,9 +10,9 @@ shares. Coordinates are numpy float32 arrays: plotly serialises them as compact 
 """
 
 import html
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -23,7 +23,8 @@ from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, REACH_STATUS_LABELS, Kin
 from mapping.analysis import Analysis
 from mapping.build import CITY
 from mapping.dashboard import DIRECT
-from mapping.reach import actor_nodes
+from mapping.links import NO_DISTRICT, ActorLinks, Group
+from mapping.reach import GroupReach, actor_nodes
 
 Translate = Callable[[str], str]
 
@@ -60,7 +61,7 @@ NODE_LIMIT = 2000  # above this many actors the network map shows the group map
 HIGH = 3  # power and interest above this (4 or 5) are high; 1, 2 and 3 are low
 JITTER = 0.25  # below 0.5: a jittered point stays inside its cell of the 1-5 grid
 GROUP_SPREAD = 0.06  # radius of a group of one actor around its anchor; grows with sqrt(size)
-UNKNOWN = "—"  # no district, no direct contact yet
+UNKNOWN = "—"  # no direct contact yet
 # Channel mix: direct channels in solid Okabe-Ito colours, the other channels hatched (the two
 # blocks stay apart without colour vision, and in a black-and-white print).
 CHANNEL_COLOURS = {
@@ -94,56 +95,76 @@ def network_figure(
 ) -> go.Figure:
     """The stakeholder network; the group map (one node per kind × district) above `node_limit`
     actors. `actor_ids` restricts the map to those actors (a filter, an ego network)."""
-    G = analysis.graph
-    if actor_ids is not None:
-        G = G.subgraph({CITY, *(n for n in actor_ids if n in G and n != CITY)})
-    actors = sorted(n for n, _ in actor_nodes(G))
-    anchors, members = _group_anchors(G, actors, seed=seed)
-    if len(actors) > node_limit:
-        return _group_map(G, anchors, members, translate=translate)
-    return _actor_map(analysis, G, actors, anchors, members, seed=seed, translate=translate)
+    links = analysis.links
+    rows = _rows(links, actor_ids)
+    codes = links.group_codes[rows]
+    group_links = links.group_links(None if actor_ids is None else links.ids[rows].tolist())
+    groups = [links.groups[c] for c in np.unique(codes).tolist()]
+    anchors = _group_anchors(groups, group_links, seed=seed)
+    if len(rows) > node_limit:
+        cells = _group_cells(links, rows)
+        return _group_map(cells, anchors, group_links, translate=translate)
+    members: dict[Group, list] = defaultdict(list)
+    for code, node in zip(codes.tolist(), links.ids[rows].tolist(), strict=True):
+        members[links.groups[code]].append(node)
+    G = analysis.graph.subgraph({CITY, *links.ids[rows].tolist()})
+    return _actor_map(analysis, G, anchors, members, seed=seed, translate=translate)
 
 
-def _group_of(data: dict) -> tuple[str, str]:
-    return data["kind"], data.get("district") or UNKNOWN
+@dataclass(frozen=True)
+class GroupCell:
+    """One node of the group map: the actors of one kind in one district (NO_DISTRICT: none)."""
+
+    kind: str
+    district: str
+    total: int
+    direct: int
+
+    @property
+    def share_direct(self) -> float:
+        return round(self.direct / self.total, 4) if self.total else 0.0
 
 
-def _group_anchors(G: nx.Graph, actors: list, *, seed: int):
+def group_map_cells(
+    analysis: Analysis, *, actor_ids: Iterable[int] | None = None
+) -> list[GroupCell]:
+    """The groups of the group map (of `actor_ids`, default every actor), sorted."""
+    return _group_cells(analysis.links, _rows(analysis.links, actor_ids))
+
+
+def _group_cells(links: ActorLinks, rows: np.ndarray) -> list[GroupCell]:
+    codes = links.group_codes[rows]
+    present = np.unique(codes)
+    totals = np.bincount(codes, minlength=len(links.groups))[present]
+    direct = np.bincount(codes[~links.unreached[rows]], minlength=len(links.groups))[present]
+    return [
+        GroupCell(*links.groups[code], total=total, direct=reached)
+        for code, total, reached in zip(
+            present.tolist(), totals.tolist(), direct.tolist(), strict=True
+        )
+    ]
+
+
+def _rows(links: ActorLinks, actor_ids: Iterable[int] | None) -> np.ndarray:
+    """The rows of `actor_ids` in the link matrix (every actor for None), in id order."""
+    if actor_ids is None:
+        rows = np.arange(len(links.order), dtype=np.int64)
+    else:
+        rows = np.unique(links.rows_of(actor_ids))
+    return rows[np.argsort(links.ids[rows], kind="stable")]
+
+
+def _group_anchors(groups: list[Group], group_links: dict[tuple, int], *, seed: int) -> dict:
     """A seeded spring layout of the kind × district groups (and the city), never of the actors:
     a few dozen nodes lay out in milliseconds, 10 000 actors would take minutes."""
-    members: dict[tuple[str, str], list] = defaultdict(list)
-    for node in actors:
-        members[_group_of(G.nodes[node])].append(node)
-    groups = nx.Graph()
-    groups.add_node(CITY)
-    groups.add_nodes_from(sorted(members))
-    for group, weight in sorted(_group_links(G).items(), key=str):
-        groups.add_edge(*group, weight=weight)
-    if len(groups) == 1:
-        return {CITY: np.zeros(2)}, members
-    return nx.spring_layout(groups, seed=seed, weight="weight"), members
-
-
-def _group_links(G: nx.Graph) -> Counter:
-    """The number of edges between (and within) groups; the city counts as a group of its own.
-
-    Computed once per graph: the cached analysis keeps its graph, and walking 300 000 edges is
-    most of a group map's build time at 100 000 actors (bench/maps.py).
-    """
-    cached = _LINKS_BY_GRAPH.get(G)
-    if cached is not None:
-        return cached
-    group = {n: CITY if n == CITY else _group_of(data) for n, data in G.nodes(data=True)}
-    links: Counter = Counter()
-    for source, target in G.edges():
-        a, b = group[source], group[target]
-        if a != b:
-            links[(a, b) if str(a) <= str(b) else (b, a)] += 1
-    _LINKS_BY_GRAPH[G] = links
-    return links
-
-
-_LINKS_BY_GRAPH: "weakref.WeakKeyDictionary[nx.Graph, Counter]" = weakref.WeakKeyDictionary()
+    layout = nx.Graph()
+    layout.add_node(CITY)
+    layout.add_nodes_from(groups)
+    for pair, weight in sorted(group_links.items(), key=str):
+        layout.add_edge(*pair, weight=weight)
+    if len(layout) == 1:
+        return {CITY: np.zeros(2)}
+    return nx.spring_layout(layout, seed=seed, weight="weight")
 
 
 def _actor_positions(anchors, members, *, seed: int) -> dict:
@@ -170,7 +191,8 @@ def _segments(edges, positions) -> tuple[np.ndarray, np.ndarray]:
     return xy[:, 0], xy[:, 1]
 
 
-def _actor_map(analysis, G, actors, anchors, members, *, seed, translate) -> go.Figure:
+def _actor_map(analysis, G, anchors, members, *, seed, translate) -> go.Figure:
+    actors = sorted(n for n, _ in actor_nodes(G))
     positions = _actor_positions(anchors, members, seed=seed)
     relations = [(s, t) for s, t in G.edges() if CITY not in (s, t)]
     city_links = [(s, t) for s, t in G.edges() if CITY in (s, t)]
@@ -244,7 +266,7 @@ def _actor_hover(analysis: Analysis, node: int, data: dict, translate: Translate
     lines = [
         f"<b>{html.escape(str(data['name']))}</b>",
         f"{translate(N_('Kind'))}: {translate(KIND_LABELS.get(data['kind'], data['kind']))}",
-        f"{translate(N_('District'))}: {html.escape(data.get('district') or UNKNOWN)}",
+        f"{translate(N_('District'))}: {html.escape(data.get('district') or NO_DISTRICT)}",
         f"{translate(N_('Last direct contact'))}: {last_text}",
     ]
     recommendation = analysis.recommendation_for(node)
@@ -255,20 +277,18 @@ def _actor_hover(analysis: Analysis, node: int, data: dict, translate: Translate
     return "<br>".join(lines)
 
 
-def _group_map(G, anchors, members, *, translate) -> go.Figure:
-    groups = sorted(members)
-    totals = np.array([len(members[g]) for g in groups])
-    direct = np.array(
-        [sum(G.nodes[n]["status"] == ReachStatus.DIRECT for n in members[g]) for g in groups]
-    )
-    shares = np.round(direct / totals, 4)
+def _group_map(cells: list[GroupCell], anchors, group_links, *, translate) -> go.Figure:
+    groups = [(c.kind, c.district) for c in cells]
+    totals = np.array([c.total for c in cells], dtype=np.int64)
+    direct = np.array([c.direct for c in cells], dtype=np.int64)
+    shares = np.array([c.share_direct for c in cells], dtype=np.float32)
     fig = go.Figure()
-    links = {pair: w for pair, w in _group_links(G).items() if CITY not in pair}
-    if links:
+    between = {pair: w for pair, w in group_links.items() if CITY not in pair}
+    if between:
         # One trace per width class: a plotly line trace has one width for all its segments.
-        heaviest = max(links.values())
+        heaviest = max(between.values())
         classes: dict[int, list] = defaultdict(list)
-        for pair, weight in sorted(links.items(), key=str):
+        for pair, weight in sorted(between.items(), key=str):
             classes[1 + int(round(5 * weight / heaviest))].append(pair)
         for width, pairs in sorted(classes.items()):
             x, y = _segments(pairs, anchors)
@@ -352,15 +372,15 @@ def needs_attention(data: dict) -> bool:
     return high and data["status"] != ReachStatus.DIRECT
 
 
-def power_interest_positions(analysis: Analysis, *, seed: int = 7) -> dict[int, tuple]:
-    """(interest, influence) of every actor, jittered (by less than JITTER) where actors tie."""
-    nodes = sorted(n for n, _ in actor_nodes(analysis.graph))
+def power_interest_positions(
+    analysis: Analysis, *, seed: int = 7, actor_ids: Iterable[int] | None = None
+) -> dict[int, tuple]:
+    """(interest, influence) of every actor (or of `actor_ids`), jittered (by less than JITTER)
+    where actors tie."""
+    nodes = _chosen_actors(analysis, actor_ids)
+    G = analysis.graph
     points = np.array(
-        [
-            (analysis.graph.nodes[n]["interest"], analysis.graph.nodes[n]["influence"])
-            for n in nodes
-        ],
-        dtype=np.float64,
+        [(G.nodes[n]["interest"], G.nodes[n]["influence"]) for n in nodes], dtype=np.float64
     ).reshape(-1, 2)
     ties = Counter(map(tuple, points.tolist()))
     tied = np.array([ties[tuple(p)] > 1 for p in points.tolist()], dtype=bool)
@@ -369,12 +389,75 @@ def power_interest_positions(analysis: Analysis, *, seed: int = 7) -> dict[int, 
     return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, points.tolist(), strict=True)}
 
 
+@dataclass(frozen=True)
+class PowerInterestCell:
+    """The actors with one influence and interest score: how many, reached directly, needing
+    attention (high influence or interest, not reached directly)."""
+
+    influence: int
+    interest: int
+    total: int
+    direct: int
+    attention: int
+
+    @property
+    def quadrant(self) -> str:
+        return quadrant(self.influence, self.interest)
+
+
+def power_interest_cells(
+    analysis: Analysis, *, actor_ids: Iterable[int] | None = None
+) -> list[PowerInterestCell]:
+    """The actors counted per (influence, interest) score, highest influence first."""
+    links = analysis.links
+    rows = _rows(links, actor_ids)
+    influence, interest = links.values("influence")[rows], links.values("interest")[rows]
+    unreached = links.unreached[rows]
+    attention = ((influence > HIGH) | (interest > HIGH)) & unreached  # as `needs_attention`
+    scores, codes = np.unique(
+        np.column_stack((-influence, interest)).reshape(-1, 2), axis=0, return_inverse=True
+    )
+    codes = codes.reshape(-1)
+    totals = np.bincount(codes, minlength=len(scores))
+    direct = np.bincount(codes[~unreached], minlength=len(scores))
+    needing = np.bincount(codes[attention], minlength=len(scores))
+    return [
+        PowerInterestCell(-minus_influence, score, total, reached, attending)
+        for (minus_influence, score), total, reached, attending in zip(
+            scores.tolist(), totals.tolist(), direct.tolist(), needing.tolist(), strict=True
+        )
+    ]
+
+
 def power_interest_figure(
-    analysis: Analysis, *, seed: int = 7, translate: Translate = _identity
+    analysis: Analysis,
+    *,
+    seed: int = 7,
+    node_limit: int = NODE_LIMIT,
+    actor_ids: Iterable[int] | None = None,
+    translate: Translate = _identity,
 ) -> go.Figure:
-    """Actors by interest (x) and influence (y), coloured by reach status, in their quadrants."""
+    """Actors by interest (x) and influence (y), coloured by reach status, in their quadrants;
+    above `node_limit` actors one bubble per score instead (`layout.meta.level`: 'cell')."""
+    if len(_rows(analysis.links, actor_ids)) > node_limit:
+        fig = _power_interest_cells_figure(analysis, actor_ids, translate=translate)
+        level = "cell"
+    else:
+        fig = _power_interest_actors_figure(analysis, actor_ids, seed=seed, translate=translate)
+        level = "actor"
+    _quadrants(fig, translate)
+    fig.update_layout(meta={"level": level})
+    return fig
+
+
+def _chosen_actors(analysis: Analysis, actor_ids: Iterable[int] | None) -> list[int]:
+    links = analysis.links
+    return links.ids[_rows(links, actor_ids)].tolist()
+
+
+def _power_interest_actors_figure(analysis, actor_ids, *, seed, translate) -> go.Figure:
     G = analysis.graph
-    positions = power_interest_positions(analysis, seed=seed)
+    positions = power_interest_positions(analysis, seed=seed, actor_ids=actor_ids)
     fig = go.Figure()
     for status, colour in STATUS_COLOURS.items():
         nodes = [n for n in positions if G.nodes[n]["status"] == status]
@@ -403,6 +486,59 @@ def power_interest_figure(
                 meta={"status": str(status)},
             )
         )
+    return fig
+
+
+def _power_interest_cells_figure(analysis, actor_ids, *, translate) -> go.Figure:
+    cells = power_interest_cells(analysis, actor_ids=actor_ids)
+    totals = np.array([c.total for c in cells], dtype=np.float64)
+    shares = np.array([c.direct / c.total for c in cells], dtype=np.float32)
+    sizes = 14 + 46 * np.sqrt(totals / totals.max()) if cells else totals
+    text = N_(
+        "Influence %(influence)d, interest %(interest)d: %(total)d actors, "
+        "%(direct)d reached directly, %(attention)d need attention"
+    )
+    fig = go.Figure(
+        go.Scatter(
+            x=np.array([c.interest for c in cells], dtype=np.float32),
+            y=np.array([c.influence for c in cells], dtype=np.float32),
+            mode="markers+text",
+            name=translate(N_("Actors per score")),
+            text=[f"{c.total}" for c in cells],
+            textposition="middle center",
+            textfont={"color": "#FFFFFF"},
+            marker={
+                "size": sizes.astype(np.float32),
+                "color": shares,
+                "colorscale": SHARE_COLOURSCALE,
+                "cmin": 0,
+                "cmax": 1,
+                "colorbar": {"title": {"text": translate(N_("Share reached directly"))}},
+                "line": {
+                    "width": [3 if c.attention else 0.5 for c in cells],
+                    "color": ["#000000" if c.attention else "#666666" for c in cells],
+                },
+            },
+            hovertext=[
+                translate(text)
+                % {
+                    "influence": c.influence,
+                    "interest": c.interest,
+                    "total": c.total,
+                    "direct": c.direct,
+                    "attention": c.attention,
+                }
+                for c in cells
+            ],
+            hoverinfo="text",
+            meta={"attention": [c.attention for c in cells]},
+        )
+    )
+    return fig
+
+
+def _quadrants(fig: go.Figure, translate: Translate) -> None:
+    """The quadrant lines, labels and axes of the power/interest grid."""
     # The quadrant lines run between 3 (low) and 4 (high), on the cell borders of the grid.
     line = {"color": "#444444", "width": 1, "dash": "dash"}
     fig.add_vline(x=HIGH + 0.5, line=line)
@@ -431,7 +567,6 @@ def power_interest_figure(
         template="plotly_white",
         hovermode="closest",
     )
-    return fig
 
 
 # --- reach dashboard --------------------------------------------------------------------------
@@ -447,29 +582,35 @@ def _kind_order(kinds: Iterable[str]) -> list[str]:
 
 
 def reach_bar_figure(
-    analysis: Analysis, *, dimension: str = "kind", translate: Translate = _identity
+    analysis: Analysis,
+    *,
+    dimension: str = "kind",
+    groups: Iterable[GroupReach] | None = None,
+    translate: Translate = _identity,
 ) -> go.Figure:
-    """Share reached directly per kind or per district, with the threshold as a line."""
+    """Share reached directly per kind or per district, with the threshold as a line (`groups`:
+    the analysis's groups to show, default all)."""
     if dimension not in ("kind", "district"):
         raise ValueError(f"dimension must be 'kind' or 'district', not {dimension!r}")
-    by_key = {g.key: g for g in analysis.groups if g.dimension == dimension}
+    shown = analysis.groups if groups is None else groups
+    by_key = {g.key: g for g in shown if g.dimension == dimension}
     keys = _kind_order(by_key) if dimension == "kind" else sorted(by_key)
-    groups = [by_key[k] for k in keys]
+    bars = [by_key[k] for k in keys]
     colours = [
         STATUS_COLOURS[ReachStatus.DIRECT]
         if g.flag is None
         else STATUS_COLOURS[ReachStatus.ATTEMPTED]
-        for g in groups
+        for g in bars
     ]
     fig = go.Figure(
         go.Bar(
-            x=[_group_label(dimension, g.key, translate) for g in groups],
-            y=[g.share_direct for g in groups],
-            text=[f"{g.direct}/{g.total}" for g in groups],
+            x=[_group_label(dimension, g.key, translate) for g in bars],
+            y=[g.share_direct for g in bars],
+            text=[f"{g.direct}/{g.total}" for g in bars],
             textposition="outside",
             marker={"color": colours},
-            customdata=[g.ident for g in groups],
-            hovertext=[g.sentence.render(translate) for g in groups],
+            customdata=[g.ident for g in bars],
+            hovertext=[g.sentence.render(translate) for g in bars],
             hoverinfo="text",
             name=translate(N_("Share reached directly")),
         )
@@ -500,11 +641,16 @@ def reach_bar_figure(
     return fig
 
 
-def reach_heatmap_figure(analysis: Analysis, *, translate: Translate = _identity) -> go.Figure:
-    """Share reached directly per kind (rows) and district (columns); blank where nobody is."""
-    cells = {
-        tuple(g.key.split("/", 1)): g for g in analysis.groups if g.dimension == "kind_district"
-    }
+def reach_heatmap_figure(
+    analysis: Analysis,
+    *,
+    groups: Iterable[GroupReach] | None = None,
+    translate: Translate = _identity,
+) -> go.Figure:
+    """Share reached directly per kind (rows) and district (columns); blank where nobody is
+    (`groups`: the analysis's groups to show, default all)."""
+    shown = analysis.groups if groups is None else groups
+    cells = {tuple(g.key.split("/", 1)): g for g in shown if g.dimension == "kind_district"}
     kinds = _kind_order({kind for kind, _ in cells})
     districts = sorted({district for _, district in cells})
     z = [

@@ -2,20 +2,19 @@
 
 Every function here is exact. The next action looks at the actor and at most two hops around
 it; centrality and brokers count neighbours for all actors at once, one sparse matrix product
-per under-reached group (see `_Links`).
+per under-reached group (see `ActorLinks`).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
 
 import networkx as nx
 import numpy as np
-import scipy.sparse
 
 from crm.messages import N_, Message
-from crm.vocabulary import Channel, Kind, ReachStatus
+from crm.vocabulary import Channel, Kind
 from mapping.build import CITY
+from mapping.links import ActorLinks
 from mapping.reach import UNDER_REACHED, GroupReach
 from mapping.settings import ReachSettings
 
@@ -69,14 +68,21 @@ def recommend(
 ) -> list[Recommendation]:
     """One recommendation per actor not reached directly in an under-reached group, and per
     poverty organisation not reached directly; best (highest priority) first."""
-    return _recommend(_Links(G), groups, settings=settings, now=now)
+    return _recommend(ActorLinks(G), groups, settings=settings, now=now)
 
 
 def plan(
-    G: nx.Graph, groups: list[GroupReach], *, settings: ReachSettings, now: datetime, top: int = 5
+    G: nx.Graph,
+    groups: list[GroupReach],
+    *,
+    settings: ReachSettings,
+    now: datetime,
+    top: int = 5,
+    links: ActorLinks | None = None,
 ) -> tuple[list[Recommendation], list[Broker]]:
-    """`recommend` and `brokers` at once, sharing the work of indexing the graph."""
-    links = _Links(G)
+    """`recommend` and `brokers` at once, sharing the work of indexing the graph (`links`: that
+    index, when the caller has it already)."""
+    links = links or ActorLinks(G)
     return _recommend(links, groups, settings=settings, now=now), _brokers(links, groups, top)
 
 
@@ -139,7 +145,7 @@ def priority(
 def brokers(G: nx.Graph, groups: list[GroupReach], *, top: int = 5) -> list[Broker]:
     """Per under-reached group, the actors linked to the most of its unreached members
     (exact: one pass over those members' neighbours)."""
-    return _brokers(_Links(G), groups, top)
+    return _brokers(ActorLinks(G), groups, top)
 
 
 def _brokers(links, groups: list[GroupReach], top: int) -> list[Broker]:
@@ -160,58 +166,6 @@ def _brokers(links, groups: list[GroupReach], top: int) -> list[Broker]:
             for p in best.tolist()
         )
     return found
-
-
-class _Links:
-    """The actors' links as a sparse 0/1 matrix, to count neighbours for many actors at once.
-
-    At design scale tens of thousands of actors are to be reached: counting their neighbours
-    in each flagged group one actor at a time in Python took seconds, a sparse matrix product
-    per group takes milliseconds (bench/reach_analysis.py). Node ids are actor ids (integers).
-    """
-
-    def __init__(self, G: nx.Graph):
-        self.nodes = {n: data for n, data in G.nodes(data=True) if n != CITY}
-        self.adj = dict(G.adjacency())
-        self.order = list(self.nodes)
-        self.ids = np.array(self.order, dtype=np.int64)
-        self.position = {n: i for i, n in enumerate(self.order)}
-        direct = ReachStatus.DIRECT
-        self.unreached = np.fromiter(
-            (data["status"] != direct for data in self.nodes.values()),
-            dtype=bool,
-            count=len(self.order),
-        )
-        self.matrix = self._matrix()
-
-    def _matrix(self) -> scipy.sparse.csr_array:
-        n = len(self.order)
-        position = dict(self.position)
-        position[CITY] = -1
-        neighbours = [self.adj[node] for node in self.order]
-        degrees = np.fromiter(map(len, neighbours), dtype=np.int64, count=n)
-        columns = np.fromiter(
-            map(position.__getitem__, chain.from_iterable(neighbours)),
-            dtype=np.int64,
-            count=int(degrees.sum()),
-        )
-        rows = np.repeat(np.arange(n, dtype=np.int64), degrees)
-        keep = columns >= 0  # the city is no actor
-        rows, columns = rows[keep], columns[keep]
-        ones = np.ones(len(rows), dtype=np.int64)
-        return scipy.sparse.csr_array((ones, (rows, columns)), shape=(n, n))
-
-    def positions(self, group: GroupReach) -> np.ndarray:
-        """The rows of the group's members."""
-        return np.fromiter(
-            map(self.position.__getitem__, group.actor_ids), dtype=np.int64, count=group.total
-        )
-
-    def neighbours_in(self, positions: np.ndarray) -> np.ndarray:
-        """For every actor, how many of these actors it is linked to."""
-        chosen = np.zeros(len(self.order), dtype=np.int64)
-        chosen[positions] = 1
-        return self.matrix @ chosen
 
 
 # --- the work, on plain mappings: `G.nodes` / `G.adj` for one actor, raw dicts for many -------

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import plotly.io as pio
 from plotly.graph_objects import Figure
 
-from app.maps.filters import MapFilters, actor_ids, filtered_analysis
+from app.maps.filters import MapFilters, actor_ids, admitted_groups
 from mapping import Analysis
 from mapping import figures as mf
 from mapping.reach import GroupReach, actor_nodes
@@ -37,29 +37,33 @@ def network(analysis: Analysis, ask: MapRequest) -> Figure:
 
 
 def power_interest(analysis: Analysis, ask: MapRequest) -> Figure:
-    """The power/interest grid."""
+    """The power/interest grid (one bubble per score above the node limit)."""
     return mf.power_interest_figure(
-        filtered_analysis(analysis, ask.filters), translate=ask.translate
+        analysis,
+        node_limit=ask.node_limit,
+        actor_ids=actor_ids(analysis, ask.filters),
+        translate=ask.translate,
     )
 
 
 def reach_by_kind(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per kind."""
-    narrowed = filtered_analysis(analysis, ask.filters)
-    return mf.reach_bar_figure(narrowed, dimension="kind", translate=ask.translate)
+    groups = admitted_groups(analysis, ask.filters)
+    return mf.reach_bar_figure(analysis, dimension="kind", groups=groups, translate=ask.translate)
 
 
 def reach_by_district(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per district."""
-    narrowed = filtered_analysis(analysis, ask.filters)
-    return mf.reach_bar_figure(narrowed, dimension="district", translate=ask.translate)
+    groups = admitted_groups(analysis, ask.filters)
+    return mf.reach_bar_figure(
+        analysis, dimension="district", groups=groups, translate=ask.translate
+    )
 
 
 def reach_heatmap(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per kind and district."""
-    return mf.reach_heatmap_figure(
-        filtered_analysis(analysis, ask.filters), translate=ask.translate
-    )
+    groups = admitted_groups(analysis, ask.filters)
+    return mf.reach_heatmap_figure(analysis, groups=groups, translate=ask.translate)
 
 
 def reach_over_time(analysis: Analysis, ask: MapRequest) -> Figure:
@@ -98,7 +102,8 @@ def figure_json(figure: Figure) -> str:
 
 
 def level_of(figure: Figure) -> str:
-    """'group' when the network map shows one node per kind × district, else 'actor'."""
+    """What a node of the figure is: 'actor', 'group' (the group map: a kind × district) or
+    'cell' (the power/interest grid above the node limit: one influence and interest score)."""
     meta = figure.layout.meta
     return meta.get("level", "actor") if isinstance(meta, dict) else "actor"
 
@@ -117,22 +122,37 @@ def network_actor_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["id"]))
 
 
+def group_map_cells(analysis: Analysis, filters: MapFilters) -> list[mf.GroupCell]:
+    """The groups on the group map, with their numbers."""
+    return mf.group_map_cells(analysis, actor_ids=actor_ids(analysis, filters))
+
+
 def groups_of(analysis: Analysis, dimension: str, filters: MapFilters) -> list[GroupReach]:
     """The groups of one dimension the dashboard shows, by key."""
-    narrowed = filtered_analysis(analysis, filters)
-    return sorted((g for g in narrowed.groups if g.dimension == dimension), key=lambda g: g.key)
+    groups = admitted_groups(analysis, filters)
+    return sorted((g for g in groups if g.dimension == dimension), key=lambda g: g.key)
 
 
-def power_interest_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
-    """The actors of the grid with their quadrant, the ones needing attention first."""
-    narrowed = filtered_analysis(analysis, filters)
+def power_interest_rows(analysis: Analysis, filters: MapFilters, *, limit: int) -> list[dict]:
+    """The actors of the grid with their quadrant, the ones needing attention first; empty
+    above `limit` actors (the grid then counts them per score: `power_interest_cells`)."""
+    chosen = actor_ids(analysis, filters)
+    G = analysis.graph
+    if (len(G) - 1 if chosen is None else len(chosen)) > limit:  # the city is no actor
+        return []
+    nodes = [n for n, _ in actor_nodes(G)] if chosen is None else [n for n in chosen if n in G]
     rows = [
         {
             "id": node,
-            **data,
-            "quadrant": mf.quadrant(data["influence"], data["interest"]),
-            "attention": mf.needs_attention(data),
+            **G.nodes[node],
+            "quadrant": mf.quadrant(G.nodes[node]["influence"], G.nodes[node]["interest"]),
+            "attention": mf.needs_attention(G.nodes[node]),
         }
-        for node, data in actor_nodes(narrowed.graph)
+        for node in nodes
     ]
     return sorted(rows, key=lambda r: (not r["attention"], r["name"].casefold(), r["id"]))
+
+
+def power_interest_cells(analysis: Analysis, filters: MapFilters) -> list[mf.PowerInterestCell]:
+    """The actors of the grid counted per influence and interest score."""
+    return mf.power_interest_cells(analysis, actor_ids=actor_ids(analysis, filters))

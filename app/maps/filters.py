@@ -5,12 +5,13 @@ Plain functions over a `mapping.Analysis` (no request, no database), shared by t
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import networkx as nx
 
 from mapping import Analysis
 from mapping.build import CITY
+from mapping.links import NO_DISTRICT
 from mapping.reach import UNDER_REACHED, GroupReach, actor_nodes, group_keys
 
 HOPS = (1, 2)
@@ -18,7 +19,8 @@ HOPS = (1, 2)
 
 @dataclass(frozen=True)
 class MapFilters:
-    """The filters of a map; `actor` with `hops` (1 or 2) asks for that actor's ego network."""
+    """The filters of a map; `actor` with `hops` (1 or 2) asks for that actor's ego network;
+    `district` NO_DISTRICT ('—') asks for the actors without a district."""
 
     district: str = ""
     kind: str = ""
@@ -66,7 +68,7 @@ class MapFilters:
 def admits_actor(filters: MapFilters, node: Mapping) -> bool:
     """Whether an actor's node attributes are in the district, kind and theme asked."""
     return (
-        (not filters.district or node.get("district") == filters.district)
+        (not filters.district or (node.get("district") or NO_DISTRICT) == filters.district)
         and (not filters.kind or node.get("kind") == filters.kind)
         and (not filters.theme or filters.theme in node.get("themes", ()))
     )
@@ -105,17 +107,13 @@ def actor_ids(analysis: Analysis, filters: MapFilters) -> set[int] | None:
     return chosen
 
 
-def filtered_analysis(analysis: Analysis, filters: MapFilters) -> Analysis:
-    """The analysis narrowed for the grid and the dashboard: the actors of `actor_ids` on the
-    graph, and the groups not contradicting the district and kind asked (a group of kind
-    `business` stays when `district=Sinaai` is asked, the group of district Belsele does not;
-    theme groups are on no dashboard chart)."""
+def admitted_groups(analysis: Analysis, filters: MapFilters) -> list[GroupReach]:
+    """The groups the dashboard shows: those not contradicting the district and kind asked (a
+    group of kind `business` stays when `district=Sinaai` is asked, the group of district
+    Belsele does not; theme groups are on no dashboard chart)."""
     if not filters.active:
-        return analysis
-    chosen = actor_ids(analysis, filters) or set()
-    graph = analysis.graph.subgraph({CITY, *chosen})
-    groups = [g for g in analysis.groups if _group_admitted(g, filters)]
-    return replace(analysis, graph=graph, groups=groups)
+        return analysis.groups
+    return [g for g in analysis.groups if _group_admitted(g, filters)]
 
 
 def _group_admitted(group: GroupReach, filters: MapFilters) -> bool:

@@ -18,6 +18,7 @@ from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
 from mapping.figures import QUADRANT_LABELS
+from mapping.links import NO_DISTRICT
 
 bp = Blueprint("maps", __name__)
 bp.after_request(gzipped)
@@ -29,6 +30,7 @@ def map_helpers() -> dict:
     return {
         "plotly_js_version": plotly_js_version,
         "quadrant_label": lambda name: gettext(QUADRANT_LABELS[name]),
+        "no_district": NO_DISTRICT,
     }
 
 
@@ -50,7 +52,7 @@ def network():
         figures=[embedded("network", figure)],
         level=level,
         rows=charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
-        groups=charts.groups_of(analysis, "kind_district", ask.filters),
+        cells=charts.group_map_cells(analysis, ask.filters) if level == "group" else [],
         ego=analysis.graph.nodes.get(ask.filters.actor) if ask.filters.actor else None,
     )
 
@@ -58,12 +60,16 @@ def network():
 @bp.route("/maps/power-interest")
 def power_interest():
     analysis, ask = current_analysis(), map_request()
+    figure = charts.power_interest(analysis, ask)
+    level = charts.level_of(figure)
     return render_template(
         "maps/power_interest.html",
         filters=ask.filters,
         choices=filter_choices(),
-        figures=[embedded("power-interest", charts.power_interest(analysis, ask))],
-        rows=charts.power_interest_rows(analysis, ask.filters),
+        figures=[embedded("power-interest", figure)],
+        level=level,
+        rows=charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit),
+        cells=charts.power_interest_cells(analysis, ask.filters) if level == "cell" else [],
     )
 
 

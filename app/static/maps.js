@@ -5,8 +5,6 @@
 (function () {
   "use strict";
 
-  var UNKNOWN_DISTRICT = "\u2014";
-
   function target(box, point) {
     var data = point.customdata;
     if (data === undefined || data === null) { return null; }
@@ -22,8 +20,7 @@
       var slash = key.indexOf("/");
       var params = new URLSearchParams(window.location.search);
       params.set("kind", key.slice(0, slash));
-      var district = key.slice(slash + 1);
-      if (district === UNKNOWN_DISTRICT) { params.delete("district"); } else { params.set("district", district); }
+      params.set("district", key.slice(slash + 1));  // "\u2014": the actors without a district
       return box.dataset.drillUrl + "?" + params.toString();
     }
     return box.dataset.groupUrl + encodeURIComponent(dimension) + "/" +

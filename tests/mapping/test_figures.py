@@ -14,7 +14,11 @@ from mapping.figures import (
     JITTER,
     KIND_SYMBOLS,
     STATUS_COLOURS,
+    GroupCell,
+    PowerInterestCell,
+    group_map_cells,
     network_figure,
+    power_interest_cells,
     power_interest_figure,
     power_interest_positions,
     quadrant,
@@ -245,6 +249,40 @@ def test_group_map_counts_the_actors_after_the_filter():
     assert fig.layout.meta == {"level": "actor"}
 
 
+def test_actors_without_district_form_their_own_group_on_the_group_map():
+    analysis = analysis_of(
+        [
+            row(1, "Jan Peeters", **direct(5)),
+            row(2, "Els Wouters", district=None, **direct(2)),
+            row(3, "Bart Maes", district=None),
+        ]
+    )
+
+    fig = network_figure(analysis, node_limit=1)
+
+    groups = trace_named(fig, "Groups")
+    assert list(groups.customdata) == [
+        "kind_district:resident/Sint-Niklaas",
+        "kind_district:resident/—",
+    ]
+    assert groups.meta == {"totals": [1, 2], "direct": [1, 1]}
+    assert group_map_cells(analysis) == [
+        GroupCell("resident", "Sint-Niklaas", total=1, direct=1),
+        GroupCell("resident", "—", total=2, direct=1),
+    ]
+
+
+def test_group_map_of_some_actors_counts_only_their_relations():
+    fig = network_figure(five_actors(), node_limit=1, actor_ids=[1, 2, 4, 5])
+
+    groups = trace_named(fig, "Groups")
+    assert groups.meta == {"totals": [1, 1, 1, 1], "direct": [1, 0, 0, 1]}
+    lines = [t for t in fig.data if t.mode == "lines"]
+    # 1-2 and 4-5 are kept; 2-3 left with actor 3: one segment per pair, equally heavy
+    assert sum(np.count_nonzero(~np.isnan(t.x)) // 2 for t in lines) == 2
+    assert len({t.line.width for t in lines}) == 1
+
+
 # --- power / interest -------------------------------------------------------------------------
 
 
@@ -327,6 +365,55 @@ def test_power_interest_colours_statuses_and_highlights_important_actors_not_rea
     assert (traces["digital_only"].x[0], traces["digital_only"].y[0]) == (5, 2)
 
 
+def scored_actors():
+    return analysis_of(
+        [
+            row(1, "Schepen", influence=5, interest=4, **direct(3)),
+            row(2, "Buurtcomité", influence=5, interest=4),
+            row(3, "Bewoner", influence=2, interest=2),
+            row(4, "Bedrijf", influence=5, interest=4, **direct(1)),
+            row(5, "School", influence=2, interest=2, **direct(1)),
+        ]
+    )
+
+
+def test_power_interest_counts_the_actors_per_score_above_the_node_limit():
+    fig = power_interest_figure(scored_actors(), node_limit=4)
+
+    assert fig.layout.meta == {"level": "cell"}
+    (cells,) = fig.data
+    assert (cells.x.tolist(), cells.y.tolist()) == ([4.0, 2.0], [5.0, 2.0])
+    assert list(cells.text) == ["3", "2"]
+    assert cells.marker.color.tolist() == pytest.approx([2 / 3, 1 / 2])
+    assert list(cells.marker.line.width) == [3, 0.5]  # 2 needs attention; 3 is low and low
+    assert cells.meta == {"attention": [1, 0]}
+    assert "3 actors, 2 reached directly, 1 need attention" in cells.hovertext[0]
+    assert cells.marker.size[0] > cells.marker.size[1]
+    assert len(fig.layout.annotations) == 4  # the quadrant labels stay
+
+
+def test_power_interest_cells_are_exact():
+    assert power_interest_cells(scored_actors()) == [
+        PowerInterestCell(influence=5, interest=4, total=3, direct=2, attention=1),
+        PowerInterestCell(influence=2, interest=2, total=2, direct=1, attention=0),
+    ]
+    assert power_interest_cells(scored_actors(), actor_ids=[3]) == [
+        PowerInterestCell(influence=2, interest=2, total=1, direct=0, attention=0),
+    ]
+    assert PowerInterestCell(5, 4, 1, 0, 1).quadrant == "manage_closely"
+
+
+def test_power_interest_shows_every_actor_at_the_node_limit():
+    assert power_interest_figure(scored_actors(), node_limit=5).layout.meta == {"level": "actor"}
+
+
+def test_power_interest_can_be_restricted_to_some_actors():
+    fig = power_interest_figure(scored_actors(), actor_ids=[2, 3, 99])
+
+    shown = sorted(node for t in marker_traces(fig).values() for node in t.customdata.tolist())
+    assert shown == [2, 3]
+
+
 def test_power_interest_has_quadrant_lines_labels_title_and_axes():
     fig = power_interest_figure(many_ties())
 
@@ -388,6 +475,17 @@ def test_reach_bars_per_district():
     assert list(bars.y) == [0.5, 0.4]
     assert list(bars.text) == ["1/2", "2/5"]
     assert fig.layout.xaxis.title.text == "District"
+
+
+def test_reach_bars_and_heatmap_show_only_the_groups_given():
+    analysis = five_actors()
+    businesses = [g for g in analysis.groups if "business" in g.key]
+
+    bars = reach_bar_figure(analysis, dimension="kind", groups=businesses).data[0]
+    heatmap = reach_heatmap_figure(analysis, groups=businesses).data[0]
+
+    assert list(bars.customdata) == ["kind:business"]
+    assert list(heatmap.y) == ["Business"] and list(heatmap.x) == ["Sinaai", "Sint-Niklaas"]
 
 
 def test_reach_bars_refuse_another_dimension():

@@ -152,6 +152,61 @@ def test_above_the_node_limit_the_map_shows_groups(client, staff, sinaai, app, m
     assert 'id="group-level"' in page and 'id="network-groups-table"' in page
 
 
+def test_the_group_table_drills_down_into_each_group_also_the_one_without_district(
+    client, staff, sinaai, make_actor, app, monkeypatch
+):
+    nowhere = make_actor(name="Anna Zonder", district=None).id
+    monkeypatch.setitem(app.config, "MAP_NODE_LIMIT", 2)
+
+    page = client.get("/maps").get_data(as_text=True)
+
+    links = dict(
+        re.findall(r'<tr data-group="([^"]+)">\s*<td><a class="drill-down" href="([^"]+)"', page)
+    )
+    assert set(links) == {
+        "resident/Sinaai",
+        "business/Sinaai",
+        "poverty_organisation/Belsele",
+        "resident/—",
+    }
+    assert "No district" in page or "Geen deelgemeente" in page
+    drilled = figures_of(client.get(links["resident/—"].replace("&amp;", "&")))["network"]
+    assert network_actor_ids(drilled) == {nowhere}
+    drilled = figures_of(client.get(links["resident/Sinaai"].replace("&amp;", "&")))["network"]
+    assert network_actor_ids(drilled) == {sinaai["jan"], sinaai["mia"]}
+
+
+def test_the_district_filter_offers_the_actors_without_district(client, staff, sinaai):
+    page = client.get("/maps?district=—").get_data(as_text=True)
+
+    assert re.search(r'<option value="—" selected>', page)
+    assert network_actor_ids(figures_of(client.get("/maps?district=—"))["network"]) == set()
+
+
+def test_power_interest_counts_actors_per_score_above_the_node_limit(
+    client, staff, sinaai, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAP_NODE_LIMIT", 3)
+
+    response = client.get("/maps/power-interest")
+
+    figure = figures_of(response)["power-interest"]
+    assert figure["layout"]["meta"] == {"level": "cell"}
+    page = response.get_data(as_text=True)
+    assert 'id="cell-level"' in page and 'id="power-interest-cells"' in page
+    assert "<tr data-actor-id=" not in page  # no row per actor above the limit
+    rows = re.findall(
+        r'<tr data-quadrant="(\w+)">\s*<td>(\d)</td>\s*<td>(\d)</td>\s*<td>[^<]*</td>'
+        r"\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
+        page,
+    )
+    # kompas: influence 5, interest 3, not reached; the three others: 3 and 3, two reached
+    assert rows == [
+        ("keep_satisfied", "5", "3", "1", "0", "1"),
+        ("monitor", "3", "3", "3", "2", "0"),
+    ]
+
+
 def test_power_interest_grid_with_its_table(client, staff, sinaai):
     response = client.get("/maps/power-interest")
 
