@@ -71,6 +71,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import views as admin
     from app.auth import views as auth_views
     from app.contacts import views as contacts
+    from app.events import views as events
+    from app.exports import views as exports
+    from app.ideas import views as ideas
     from app.maps import views as maps
     from app.outreach import views as outreach
 
@@ -81,6 +84,9 @@ def _register_blueprints(app: Flask) -> None:
         admin.bp,
         outreach.bp,
         maps.bp,
+        events.bp,
+        exports.bp,
+        ideas.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

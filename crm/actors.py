@@ -267,7 +267,7 @@ def _clean_fields(session: Session, fields: dict) -> dict:
         "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX, required=True),
         "kind": lambda v: parse_choice(v, Kind, field="kind"),
         "district": lambda v: _district_or_none(session, v),
-        "themes": lambda v: _themes(session, v),
+        "themes": lambda v: themes_by_name(session, v),
         "phone": lambda v: parse_phone(v, field="phone"),
         "email": lambda v: parse_email(v, field="email"),
         "address": lambda v: clean_text(v, field="address", max_length=ADDRESS_MAX),
@@ -344,11 +344,15 @@ def _district_id_or_none(session: Session, name: str) -> int | None:
     return session.scalar(select(District.id).where(District.name == name))
 
 
-def _themes(session: Session, names) -> list[Theme]:
+def themes_by_name(session: Session, names) -> list[Theme]:
+    """The themes of these names (a list, or text separated by commas); `Invalid` for unknown
+    names."""
     if names is None:
         return []
     if isinstance(names, str):
         names = [n for n in names.split(",")]
+    if not isinstance(names, list | tuple):
+        raise Invalid.on("themes", N_("Give the themes as a list of names."))
     wanted = [str(n).strip() for n in names if str(n).strip()]
     askable = [n for n in wanted if storable(n)]
     themes = list(session.scalars(select(Theme).where(Theme.name.in_(askable)))) if askable else []

@@ -81,6 +81,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Staff may export invitation lists only when an administrator allows it; coordinators and
+    # administrators always may (crm.users.may_export).
+    can_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -252,3 +255,156 @@ class ActorClaim(Base):
     user: Mapped[User] = relationship()
 
     __table_args__ = (Index("ix_actor_claims_user", "user_id"),)
+
+
+event_themes = Table(
+    "event_themes",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Event(Base):
+    """A workshop, open atelier, idea atelier or info session, with its invitation list."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    type: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)  # naive UTC
+    place: Mapped[str] = mapped_column(String(ADDRESS_MAX), default="")
+    capacity: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=event_themes, order_by=Theme.name, lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("capacity >= 1", name="capacity_positive"),
+        Index("ix_events_starts_at", "starts_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.name!r}>"
+
+
+class Invitation(Base):
+    """One actor on an event's invitation list: the channel to invite them by and the status."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    channel_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    attendance_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_logs.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship()
+    actor: Mapped[Actor] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_id", "actor_id", name="uq_invitations_event_actor"),
+        Index("ix_invitations_actor", "actor_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+idea_owners = Table(
+    "idea_owners",
+    Base.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_idea_owners_actor", "actor_id"),
+)
+
+
+class Idea(Base):
+    """An idea raised at an event, carried by its owners (actors), with its status history."""
+
+    __tablename__ = "ideas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    theme: Mapped[Theme | None] = relationship(lazy="joined")
+    event: Mapped[Event | None] = relationship()
+    owners: Mapped[list[Actor]] = relationship(
+        secondary=idea_owners, order_by=Actor.name, lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_ideas_event", "event_id"),
+        Index("ix_ideas_theme", "theme_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class IdeaUpdate(Base):
+    """A dated status update of an idea (news for the people who carry it)."""
+
+    __tablename__ = "idea_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    occurred_on: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    __table_args__ = (Index("ix_idea_updates_idea", "idea_id", "occurred_on"),)
+
+
+class SavedFilter(Base):
+    """A named selection of actors for the invitation list builder (its criteria as JSON)."""
+
+    __tablename__ = "saved_filters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LABEL_MAX), unique=True)
+    criteria: Mapped[str] = mapped_column(Text)  # JSON
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ExportLog(Base):
+    """Who exported what, when: every invitation list, call sheet and keep-warm export."""
+
+    __tablename__ = "export_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(30))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    details: Mapped[str] = mapped_column(Text, default="")  # what: format, filters (JSON)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    left_out: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_export_logs_created_at", "created_at"),)

@@ -154,3 +154,16 @@ def _token_hash(token: str) -> str:
 
 def _required(field: str):
     raise Invalid.on(field, N_("This field is required."))
+
+
+def may_export(user: User) -> bool:
+    """Whether the user may export lists of actors (personal data leaving Bereik)."""
+    return bool(user.can_export) or ROLE_RANK.get(user.role, 0) >= ROLE_RANK[Role.COORDINATOR]
+
+
+def set_can_export(session: Session, user_id, allowed: bool) -> User:
+    """Allow or forbid a staff member to export lists."""
+    user = get_user(session, user_id)
+    user.can_export = bool(allowed)
+    session.flush()
+    return user

@@ -89,6 +89,41 @@ class ReachStatus(StrEnum):
     NONE = "none"
 
 
+class EventType(StrEnum):
+    WORKSHOP = "workshop"
+    OPEN_ATELIER = "open_atelier"
+    IDEA_ATELIER = "idea_atelier"
+    INFO_SESSION = "info_session"
+
+
+class InvitationStatus(StrEnum):
+    TO_INVITE = "to_invite"
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+# The channels to invite someone by: each needs its own contact detail and flag.
+INVITE_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.EMAIL, Channel.LETTER, Channel.SMS)
+
+
+class IdeaStatus(StrEnum):
+    NEW = "new"
+    BEING_WORKED_OUT = "being_worked_out"
+    IN_PROGRESS = "in_progress"
+    REALISED = "realised"
+    PARKED = "parked"
+
+
+class ExportKind(StrEnum):
+    INVITATIONS_CSV = "invitations_csv"
+    INVITATIONS_XLSX = "invitations_xlsx"
+    CALL_SHEET = "call_sheet"
+    KEEP_WARM = "keep_warm"
+
+
 DEFAULT_DISTRICTS = ("Sint-Niklaas", "Belsele", "Sinaai", "Nieuwkerken-Waas")
 DEFAULT_THEMES = (
     "mobiliteit",
@@ -177,4 +212,35 @@ REACH_STATUS_LABELS: dict[str, str] = {
     ReachStatus.DIGITAL_ONLY: N_("Digital only"),
     ReachStatus.ATTEMPTED: N_("Attempted"),
     ReachStatus.NONE: N_("Not reached"),
+}
+
+EVENT_TYPE_LABELS: dict[str, str] = {
+    EventType.WORKSHOP: N_("Workshop"),
+    EventType.OPEN_ATELIER: N_("Open atelier"),
+    EventType.IDEA_ATELIER: N_("Idea atelier"),
+    EventType.INFO_SESSION: N_("Info session"),
+}
+
+INVITATION_STATUS_LABELS: dict[str, str] = {
+    InvitationStatus.TO_INVITE: N_("To invite"),
+    InvitationStatus.INVITED: N_("Invited"),
+    InvitationStatus.CONFIRMED: N_("Confirmed"),
+    InvitationStatus.DECLINED: N_("Declined"),
+    InvitationStatus.ATTENDED: N_("Attended"),
+    InvitationStatus.NO_SHOW: N_("Did not come"),
+}
+
+IDEA_STATUS_LABELS: dict[str, str] = {
+    IdeaStatus.NEW: N_("New"),
+    IdeaStatus.BEING_WORKED_OUT: N_("Being worked out"),
+    IdeaStatus.IN_PROGRESS: N_("In progress"),
+    IdeaStatus.REALISED: N_("Realised"),
+    IdeaStatus.PARKED: N_("Parked"),
+}
+
+EXPORT_KIND_LABELS: dict[str, str] = {
+    ExportKind.INVITATIONS_CSV: N_("Invitation list (CSV)"),
+    ExportKind.INVITATIONS_XLSX: N_("Invitation list (XLSX)"),
+    ExportKind.CALL_SHEET: N_("Call sheet and visit list"),
+    ExportKind.KEEP_WARM: N_("Keep-warm list"),
 }

@@ -14,4 +14,15 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # The modules register their handlers and routes on `bp`, so they come after it.
-from app.api import actors, auth, contacts, errors, maps, openapi, reach, relations  # noqa: E402, F401
+from app.api import (  # noqa: E402, F401
+    actors,
+    auth,
+    contacts,
+    errors,
+    events,
+    exports,
+    maps,
+    openapi,
+    reach,
+    relations,
+)

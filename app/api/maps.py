@@ -2,8 +2,8 @@
 
 `GET /maps/<name>` answers {"data": [...], "layout": {...}}, the figure the map pages draw, with
 the same filters (`district`, `kind`, `theme`, `flagged`, `actor` + `hops`). Above the node
-limit (setting MAP_NODE_LIMIT) `network` is the group map: `layout.meta.level` says which.
-`reach-over-time` and `channel-mix` are not served yet (no figure in mapping/figures.py): 404.
+limit (setting MAP_NODE_LIMIT) `network` is the group map and `power-interest` counts the
+actors per score: `layout.meta.level` says which.
 """
 
 from flask import Response, current_app, request

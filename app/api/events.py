@@ -1,0 +1,1 @@
+"""API routes of events, invitations and the representation report (issue 5)."""

@@ -1,0 +1,1 @@
+"""Events: the event pages, the invitation list builder, check-in and the representation report."""

@@ -1,0 +1,1 @@
+"""Downloads of invitation lists (CSV, XLSX), the printable call sheet, and the export log."""

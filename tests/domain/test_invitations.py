@@ -1,0 +1,395 @@
+"""crm/invitations.py: the invite channel rules, the balanced list builder, the list itself and
+attendance (a direct contact), on SQLite and PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+
+from crm.events import create_event
+from crm.invitations import (
+    Criteria,
+    Target,
+    add_invitations,
+    build_invitations,
+    check_channel,
+    invite_channel,
+    list_invitations,
+    mark_attendance,
+    parse_targets,
+    propose_invitations,
+    update_invitation,
+)
+from crm.messages import Invalid, NotFound
+from crm.models import ContactLog, Invitation
+from crm.reach import actor_reach_status
+from tests.domain.conftest import NOW, count, fresh
+
+PHONE = "03 778 30 60"
+ADDRESS = "Grote Markt 1"
+
+
+@pytest.fixture
+def make_event(session):
+    def make(**fields):
+        fields.setdefault("name", "Ideeënatelier mobiliteit")
+        fields.setdefault("type", "idea_atelier")
+        fields.setdefault("starts_at", NOW + timedelta(days=14))
+        fields.setdefault("capacity", 20)
+        event = create_event(session, now=NOW, **fields)
+        session.commit()
+        return event
+
+    return make
+
+
+def texts(messages) -> list[str]:
+    return [m.render() for m in messages]
+
+
+# --- the channel to invite by -------------------------------------------------------------------
+
+
+def test_poverty_organisation_with_only_an_email_address_cannot_be_invited_by_email(make_actor):
+    actor = make_actor(name="Vzw De Moeite", kind="poverty_organisation", email="info@demoeite.be")
+
+    choice = invite_channel(actor)
+
+    assert choice.channel is None and choice.left_out == "in_person_impossible"
+
+
+def test_poverty_organisation_preferring_email_is_phoned_instead(make_actor):
+    actor = make_actor(
+        kind="poverty_organisation",
+        email="info@demoeite.be",
+        phone=PHONE,
+        preferred_channel="email",
+    )
+
+    assert invite_channel(actor).channel == "phone"
+
+
+def test_poverty_organisation_that_may_not_be_phoned_is_visited(make_actor):
+    actor = make_actor(kind="poverty_organisation", phone=PHONE, do_not_phone=True, address=ADDRESS)
+
+    assert invite_channel(actor).channel == "visit"
+
+
+def test_preferred_channel_is_used_when_it_can_reach_the_actor(make_actor):
+    actor = make_actor(phone=PHONE, email="jan@example.be", preferred_channel="phone")
+
+    assert invite_channel(actor).channel == "phone"
+
+
+def test_without_a_usable_preference_email_comes_first_then_phone_then_letter(make_actor):
+    assert invite_channel(make_actor(phone=PHONE, email="a@example.be")).channel == "email"
+    assert invite_channel(make_actor(phone=PHONE)).channel == "phone"
+    assert invite_channel(make_actor(address=ADDRESS)).channel == "letter"
+    preferred_blocked = make_actor(
+        email="b@example.be", phone=PHONE, preferred_channel="phone", do_not_phone=True
+    )
+    assert invite_channel(preferred_blocked).channel == "email"
+
+
+def test_do_not_contact_flags_are_respected_and_named_as_the_reason(make_actor):
+    flagged = make_actor(email="c@example.be", do_not_email=True)
+    nothing = make_actor()
+
+    assert invite_channel(flagged).channel is None
+    assert invite_channel(flagged).left_out == "do_not_email"
+    assert invite_channel(nothing).left_out == "no_contact_details"
+
+
+def test_an_override_must_respect_flags_details_and_the_poverty_rule(make_actor):
+    poverty = make_actor(kind="poverty_organisation", email="x@example.be", phone=PHONE)
+    resident = make_actor(phone=PHONE, do_not_phone=True, email="y@example.be")
+
+    assert check_channel(poverty, "phone") == "phone"
+    with pytest.raises(Invalid, match="never by e-mail only"):
+        check_channel(poverty, "email")
+    with pytest.raises(Invalid, match="Do not phone"):
+        check_channel(resident, "phone")
+    with pytest.raises(Invalid, match="not a valid choice"):
+        check_channel(resident, "pigeon")
+
+
+# --- targets and criteria -----------------------------------------------------------------------
+
+
+def test_targets_are_parsed_and_checked():
+    assert parse_targets({"poverty_organisation": {"min": "3"}, "business": {"max": 10}}) == {
+        "poverty_organisation": Target(3, None),
+        "business": Target(0, 10),
+    }
+    with pytest.raises(Invalid) as error:
+        parse_targets({"martians": {"min": 1}, "business": {"min": 5, "max": 2}})
+    assert set(error.value.errors) == {"targets.martians", "targets.business"}
+    with pytest.raises(Invalid):
+        parse_targets({"resident": {"min": -1}})
+
+
+def test_criteria_refuse_unknown_values():
+    with pytest.raises(Invalid) as error:
+        Criteria.parse({"kind": ["resident", "alien"], "quadrant": "top", "status": "direct"})
+    assert set(error.value.errors) == {"kind", "quadrant"}
+    assert Criteria.parse({"kind": "resident", "district": ["Sinaai"]}).as_dict() == {
+        "kind": ["resident"],
+        "district": ["Sinaai"],
+    }
+
+
+# --- the builder --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def city(make_actor):
+    """4 poverty organisations (one unreachable), 6 businesses, 5 residents, 2 civic
+    associations; all with a phone unless said otherwise."""
+    actors = {}
+    for n in range(3):
+        actors[f"poverty{n}"] = make_actor(
+            name=f"Vzw Armoede {n}", kind="poverty_organisation", phone=PHONE
+        )
+    actors["poverty_mail_only"] = make_actor(
+        name="Vzw Alleen Mail", kind="poverty_organisation", email="m@example.be"
+    )
+    for n in range(6):
+        actors[f"business{n}"] = make_actor(
+            name=f"Bedrijf {n}", kind="business", email=f"b{n}@example.be"
+        )
+    for n in range(5):
+        actors[f"resident{n}"] = make_actor(name=f"Bewoner {n}", phone=PHONE, district="Sinaai")
+    for n in range(2):
+        actors[f"civic{n}"] = make_actor(
+            name=f"Vereniging {n}", kind="civic_association", phone=PHONE
+        )
+    return actors
+
+
+def test_builder_honours_minimums_and_maximums_within_capacity(session, city, make_event):
+    event = make_event(capacity=8)
+    targets = parse_targets({"poverty_organisation": {"min": 3}, "business": {"max": 2}})
+
+    proposal = propose_invitations(session, event.id, criteria=Criteria(), targets=targets, now=NOW)
+
+    kinds = [c.kind for c in proposal.invitees]
+    assert len(kinds) == 8
+    assert kinds.count("poverty_organisation") == 3
+    assert kinds.count("business") <= 2
+    mix = {row.kind: row for row in proposal.mix}
+    assert mix["poverty_organisation"].count == 3 and not mix["poverty_organisation"].below_min
+    assert not any(row.above_max for row in proposal.mix)
+
+
+def test_builder_spreads_free_places_over_the_kinds(session, city, make_event):
+    event = make_event(capacity=8)
+
+    proposal = propose_invitations(session, event.id, criteria=Criteria(), targets={}, now=NOW)
+
+    counts = {row.kind: row.count for row in proposal.mix}
+    # 4 kinds with candidates and 8 places: two each, a balanced room
+    assert counts["poverty_organisation"] == counts["business"] == 2
+    assert counts["resident"] == counts["civic_association"] == 2
+
+
+def test_builder_leaves_out_actors_no_allowed_channel_reaches_with_the_reason(
+    session, city, make_event
+):
+    event = make_event(capacity=50)
+
+    proposal = propose_invitations(session, event.id, criteria=Criteria(), targets={}, now=NOW)
+
+    assert city["poverty_mail_only"].id not in {c.actor_id for c in proposal.invitees}
+    assert proposal.left_out == {"in_person_impossible": 1}
+    poverty = [c for c in proposal.invitees if c.kind == "poverty_organisation"]
+    assert {c.channel for c in poverty} == {"phone"}
+
+
+def test_builder_warns_when_a_needed_kind_has_nobody_on_the_list(session, city, make_event):
+    event = make_event(capacity=10)
+
+    proposal = propose_invitations(
+        session,
+        event.id,
+        criteria=Criteria(kinds=("business", "resident")),
+        targets=parse_targets({"knowledge_institution": {"min": 1}}),
+        now=NOW,
+    )
+
+    warnings = texts(proposal.warnings)
+    assert "Poverty organisations: nobody on the list, and the trajectory needs them." in warnings
+    assert "Knowledge institutions: nobody on the list, and the trajectory needs them." in warnings
+    assert not any(w.startswith("Businesses") for w in warnings)
+
+
+def test_builder_warns_when_a_minimum_cannot_be_met(session, city, make_event):
+    event = make_event(capacity=10)
+
+    proposal = propose_invitations(
+        session,
+        event.id,
+        criteria=Criteria(),
+        targets=parse_targets({"civic_association": {"min": 4}}),
+        now=NOW,
+    )
+
+    assert "Civic associations: 2 on the list, the target is at least 4." in texts(
+        proposal.warnings
+    )
+
+
+def test_builder_warns_when_minimums_exceed_the_capacity(session, city, make_event):
+    event = make_event(capacity=3)
+
+    proposal = propose_invitations(
+        session,
+        event.id,
+        criteria=Criteria(),
+        targets=parse_targets({"poverty_organisation": {"min": 3}, "resident": {"min": 2}}),
+        now=NOW,
+    )
+
+    assert len(proposal.invitees) == 3
+    assert texts(proposal.warnings)[0] == ("The minimums add up to 5 places, but the event has 3.")
+
+
+def test_builder_filters_by_district_theme_quadrant_and_reach_status(
+    session, make_actor, make_event, make_contact
+):
+    sinaai = make_actor(name="In Sinaai", phone=PHONE, district="Sinaai", themes=["mobiliteit"])
+    make_actor(name="In Belsele", phone=PHONE, district="Belsele", themes=["mobiliteit"])
+    powerful = make_actor(name="Schepen", phone=PHONE, influence=5, interest=5)
+    reached = make_actor(name="Al bereikt", phone=PHONE, district="Sinaai")
+    make_contact(reached)
+    event = make_event()
+
+    def chosen(**criteria):
+        proposal = propose_invitations(
+            session, event.id, criteria=Criteria.parse(criteria), targets={}, now=NOW
+        )
+        return {c.actor_id for c in proposal.invitees}
+
+    assert chosen(district="Sinaai", theme="mobiliteit") == {sinaai.id}
+    assert chosen(quadrant="manage_closely") == {powerful.id}
+    assert chosen(district="Sinaai", status="direct") == {reached.id}
+    assert chosen(district="Sinaai", status=["none"]) == {sinaai.id}
+
+
+def test_actors_not_reached_directly_are_proposed_first(
+    session, make_actor, make_event, make_contact
+):
+    reached = make_actor(name="Aa bereikt", phone=PHONE)
+    make_contact(reached)
+    unreached = make_actor(name="Zz onbereikt", phone=PHONE)
+    event = make_event(capacity=1)
+
+    proposal = propose_invitations(session, event.id, criteria=Criteria(), targets={}, now=NOW)
+
+    assert [c.actor_id for c in proposal.invitees] == [unreached.id]
+
+
+def test_building_saves_the_list_and_a_second_build_only_fills_free_places(
+    session, city, make_event
+):
+    event = make_event(capacity=6)
+    targets = parse_targets({"poverty_organisation": {"min": 2}})
+
+    proposal, invitations = build_invitations(
+        session, event.id, criteria=Criteria(), targets=targets, now=NOW
+    )
+    session.commit()
+    again, more = build_invitations(
+        session, event.id, criteria=Criteria(), targets=targets, now=NOW
+    )
+
+    assert len(invitations) == 6 == count(session, Invitation)
+    assert {i.status for i in invitations} == {"to_invite"}
+    assert again.already_listed == 6 and more == [] and again.invitees == []
+
+
+# --- the list -----------------------------------------------------------------------------------
+
+
+def test_adding_actors_by_id_uses_the_rules_or_a_checked_override(session, make_actor, make_event):
+    poverty = make_actor(kind="poverty_organisation", phone=PHONE, address=ADDRESS)
+    resident = make_actor(phone=PHONE, email="r@example.be")
+    event = make_event()
+
+    added = add_invitations(
+        session, event.id, actor_ids=[poverty.id, resident.id], channels={poverty.id: "visit"}
+    )
+    session.commit()
+
+    channels = {i.actor_id: (i.channel, i.channel_overridden) for i in added}
+    assert channels == {poverty.id: ("visit", True), resident.id: ("email", False)}
+    assert [i.actor_id for i in list_invitations(session, event.id)] == sorted(
+        [poverty.id, resident.id], key=lambda ident: fresh(session, type(poverty), ident).name
+    )
+
+
+def test_adding_bad_actors_stores_nothing(session, make_actor, make_event):
+    fine = make_actor(phone=PHONE)
+    unreachable = make_actor(kind="poverty_organisation", email="p@example.be")
+    event = make_event()
+
+    with pytest.raises(Invalid) as error:
+        add_invitations(session, event.id, actor_ids=[fine.id, unreachable.id, 99999])
+    session.rollback()
+
+    assert len(error.value.errors["actor_ids"]) == 2
+    assert count(session, Invitation) == 0
+    for bad in ([], "12", ["abc"], [-1], None):
+        with pytest.raises(Invalid):
+            add_invitations(session, event.id, actor_ids=bad)
+        session.rollback()
+    with pytest.raises(NotFound):
+        add_invitations(session, 999, actor_ids=[fine.id])
+
+
+def test_status_and_channel_changes(session, make_actor, make_event):
+    actor = make_actor(phone=PHONE, email="s@example.be")
+    event = make_event()
+    (invitation,) = add_invitations(session, event.id, actor_ids=[actor.id])
+    session.commit()
+
+    update_invitation(session, invitation.id, status="confirmed", channel="phone", now=NOW)
+    session.commit()
+
+    stored = fresh(session, Invitation, invitation.id)
+    assert (stored.status, stored.channel, stored.channel_overridden) == (
+        "confirmed",
+        "phone",
+        True,
+    )
+    with pytest.raises(Invalid):
+        update_invitation(session, invitation.id, status="maybe")
+    with pytest.raises(NotFound):
+        update_invitation(session, 424242, status="invited")
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+def test_attendance_makes_the_actor_reached_directly_and_undoing_it_does_not(
+    session, make_actor, make_event
+):
+    actor = make_actor(name="Vzw Kompas", kind="poverty_organisation", phone=PHONE)
+    event = make_event(starts_at=NOW - timedelta(hours=2))
+    (invitation,) = add_invitations(session, event.id, actor_ids=[actor.id])
+    session.commit()
+    assert actor_reach_status(actor, now=NOW, window_days=180) == "none"
+
+    mark_attendance(session, invitation.id, now=NOW)
+    session.commit()
+
+    stored = fresh(session, type(actor), actor.id)
+    assert actor_reach_status(stored, now=NOW, window_days=180) == "direct"
+    (contact,) = session.query(ContactLog).all()
+    assert (contact.channel, contact.outcome) == ("event", "reached")
+    assert contact.occurred_at == NOW - timedelta(hours=2)
+
+    update_invitation(session, invitation.id, status="no_show", now=NOW)
+    session.commit()
+
+    assert count(session, ContactLog) == 0
+    stored = fresh(session, type(actor), actor.id)
+    assert actor_reach_status(stored, now=NOW, window_days=180) == "none"
