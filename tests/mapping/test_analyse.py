@@ -1,7 +1,7 @@
 """`mapping.analyse` on the database (SQLite and PostgreSQL): the graph as stored, few queries,
 archived actors and ended relations left out, a cache that is never stale after a write."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -9,6 +9,8 @@ from sqlalchemy import event
 from crm.actors import set_archived
 from crm.contacts import log_contact
 from crm.demo import load_demo_data
+from crm.events import create_event
+from crm.invitations import add_invitations, mark_attendance
 from crm.relations import add_relation
 from mapping import ReachSettings, analyse, clear_cache
 from mapping.build import CITY, load_graph
@@ -317,3 +319,30 @@ def test_the_demo_city_shows_the_skew_it_was_built_with(clean_db, session):
     unreached_poverty = set(analysis.poverty_flagged)
     assert unreached_poverty
     assert {r.actor_id for r in analysis.recommendations} >= unreached_poverty
+
+
+def test_attendance_at_an_event_takes_a_poverty_organisation_off_the_outreach_plan(
+    session, make_actor
+):
+    kompas = make_actor(name="Vzw Kompas", kind="poverty_organisation", phone=PHONE)
+    event = create_event(
+        session,
+        name="Open atelier",
+        type="open_atelier",
+        starts_at=NOW - timedelta(hours=3),
+        capacity=40,
+        now=NOW,
+    )
+    (invitation,) = add_invitations(session, event.id, actor_ids=[kompas.id], now=NOW)
+    session.commit()
+    before = analyse(session, settings=DEFAULTS, now=NOW)
+    assert before.status_of(kompas.id) == "none"
+    assert before.recommendation_for(kompas.id).action == "call"  # a phone, no address
+
+    mark_attendance(session, invitation.id, now=NOW)
+    session.commit()
+
+    after = analyse(session, settings=DEFAULTS, now=NOW)
+    assert after.status_of(kompas.id) == "direct"
+    assert after.recommendation_for(kompas.id) is None
+    assert kompas.id not in after.poverty_flagged
