@@ -18,11 +18,13 @@ def current_analysis(*, with_contacts: bool = False) -> mapping.Analysis:
     big database (seconds) never holds the write lock that every contact logged is waiting for.
     """
     settings = mapping.ReachSettings.from_config(current_app.config)
-    with Session(_reader_engine()) as session:
+    with Session(reader_engine()) as session:
         return mapping.analyse(session, settings=settings, with_contacts=with_contacts)
 
 
-def _reader_engine() -> Engine:
+def reader_engine() -> Engine:
+    """The engine for long reads (the analysis, streamed exports): on SQLite one that starts
+    plain (deferred) transactions, so a read never holds the write lock others wait for."""
     extensions = current_app.extensions
     if READER_KEY not in extensions:
         engine = db.engine

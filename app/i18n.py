@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from crm import vocabulary
 from crm.clock import utcnow
+from crm.invitations import LEFT_OUT_REASONS
 from crm.messages import Invalid, Message
 from crm.reach import actor_reach_status
 from crm.validation import display_phone
@@ -78,6 +79,12 @@ LABEL_GROUPS = {
     "role": vocabulary.ROLE_LABELS,
     "language": vocabulary.LANGUAGE_LABELS,
     "reach": vocabulary.REACH_STATUS_LABELS,
+    "kinds": vocabulary.KIND_PLURAL_LABELS,
+    "event_type": vocabulary.EVENT_TYPE_LABELS,
+    "invitation_status": vocabulary.INVITATION_STATUS_LABELS,
+    "idea_status": vocabulary.IDEA_STATUS_LABELS,
+    "quadrant": vocabulary.QUADRANT_LABELS,
+    "left_out": LEFT_OUT_REASONS,
 }
 
 

@@ -388,11 +388,12 @@ def _search_conditions(q: str | None) -> list:
     if e164:
         return [Actor.phone == e164]
     if "@" in text:
-        return [Actor.email.like(_escape_like(text.lower()) + "%", escape="\\")]
-    return [Actor.search_name.like("%" + _escape_like(search_key(text)) + "%", escape="\\")]
+        return [Actor.email.like(escape_like(text.lower()) + "%", escape="\\")]
+    return [Actor.search_name.like("%" + escape_like(search_key(text)) + "%", escape="\\")]
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Text for a LIKE pattern with `escape="\\"`: its %, _ and \\ match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 

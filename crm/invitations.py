@@ -12,15 +12,17 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from crm.actors import escape_like
 from crm.clock import utcnow
 from crm.contacts import delete_contact, log_contact
 from crm.events import get_event
 from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import Actor, District, Invitation, Theme, actor_themes
+from crm.paging import Page, paginate
 from crm.reach import actor_reach_status
 from crm.validation import as_id, parse_choice, parse_id, parse_int, search_key, storable
 from crm.vocabulary import (
@@ -29,6 +31,7 @@ from crm.vocabulary import (
     Channel,
     InvitationStatus,
     Kind,
+    Quadrant,
     ReachStatus,
 )
 
@@ -43,9 +46,10 @@ NEEDED_KINDS = (
 )
 IN_PERSON = (Channel.PHONE, Channel.VISIT)  # how poverty organisations are invited
 FALLBACK_ORDER = (Channel.EMAIL, Channel.PHONE, Channel.LETTER, Channel.SMS, Channel.VISIT)
-QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+QUADRANTS = tuple(str(q) for q in Quadrant)
 HIGH = 3  # influence/interest above this are high (mapping.figures.quadrant agrees)
 MAX_TARGET = 10_000
+ID_CHUNK = 500
 
 # Why an actor cannot be invited by a channel (or at all).
 LEFT_OUT_REASONS = {
@@ -249,6 +253,7 @@ class Candidate:
 
     actor_id: int
     name: str
+    search_name: str
     kind: str
     district: str | None
     status: str
@@ -337,7 +342,7 @@ def _rank(candidate: Candidate):
     return (
         candidate.status == ReachStatus.DIRECT,
         -(candidate.influence + candidate.interest),
-        search_key(candidate.name),
+        candidate.search_name,
         candidate.actor_id,
     )
 
@@ -361,11 +366,12 @@ def _balanced(by_kind, listed: Counter, targets, free: int) -> list[Candidate]:
     for kind in sorted(targets, key=_kind_order):
         while counts[kind] < targets[kind].min and take(kind):
             pass
-    # Then one at a time per kind, the kind with the fewest on the list first: a balanced room.
+    # Then one at a time per kind, the kind with the fewest on the list first: a balanced room;
+    # on a tie poverty organisations go first (the hardest to get into the room, DESIGN.md §1).
     while len(chosen) < free:
         open_kinds = [k for k in sorted(queues, key=_kind_order) if queues[k]]
         progressed = False
-        for kind in sorted(open_kinds, key=lambda k: counts[k]):
+        for kind in sorted(open_kinds, key=lambda k: (counts[k], k != Kind.POVERTY_ORGANISATION)):
             if take(kind):
                 progressed = True
                 break
@@ -434,11 +440,33 @@ def _warnings(mix: list[MixRow], targets, capacity: int) -> list[Message]:
     return warnings
 
 
+CANDIDATE_COLUMNS = (
+    Actor.id,
+    Actor.name,
+    Actor.search_name,
+    Actor.kind,
+    Actor.phone,
+    Actor.email,
+    Actor.address,
+    Actor.preferred_channel,
+    Actor.do_not_phone,
+    Actor.do_not_email,
+    Actor.do_not_visit,
+    Actor.influence,
+    Actor.interest,
+    Actor.last_direct_reached_at,
+    Actor.last_reached_at,
+    Actor.last_attempt_at,
+)
+
+
 def _candidates(session: Session, event_id: int, criteria: Criteria, window_days: int, now):
     """The actors matching the criteria and not on the list yet, each with its invite channel;
     and the count of matching actors left out per reason."""
+    # Plain rows, not ORM objects (with their themes): 100 000 actors load in a fraction of
+    # the time (bench/invitations.py). The rules read the same attribute names off a row.
     query = (
-        select(Actor, District.name)
+        select(*CANDIDATE_COLUMNS, District.name.label("district_name"))
         .outerjoin(District, Actor.district_id == District.id)
         .where(Actor.archived.is_(False))
         .where(
@@ -459,7 +487,7 @@ def _candidates(session: Session, event_id: int, criteria: Criteria, window_days
     if criteria.quadrants:
         query = query.where(or_(*(_quadrant_condition(q) for q in criteria.quadrants)))
     candidates, left_out = [], Counter()
-    for actor, district in session.execute(query.execution_options(yield_per=1000)):
+    for actor in session.execute(query.execution_options(yield_per=1000)):
         status = str(actor_reach_status(actor, now=now, window_days=window_days))
         if criteria.statuses and status not in criteria.statuses:
             continue
@@ -471,8 +499,9 @@ def _candidates(session: Session, event_id: int, criteria: Criteria, window_days
             Candidate(
                 actor_id=actor.id,
                 name=actor.name,
+                search_name=actor.search_name,
                 kind=actor.kind,
-                district=district,
+                district=actor.district_name,
                 status=status,
                 influence=actor.influence,
                 interest=actor.interest,
@@ -589,8 +618,44 @@ def build_invitations(
     )
     if not proposal.invitees:
         return proposal, []
-    ids = [c.actor_id for c in proposal.invitees]
-    return proposal, add_invitations(session, event_id, actor_ids=ids, user_id=user_id, now=now)
+    now = now or utcnow()
+    event = get_event(session, event_id)
+    # One bulk INSERT: the channels were just chosen by the rules in this transaction, and a
+    # list of 10 000 ORM objects costs seconds (bench/invitations.py).
+    rows = [
+        {
+            "event_id": event.id,
+            "actor_id": c.actor_id,
+            "channel": c.channel,
+            "channel_overridden": False,
+            "status": InvitationStatus.TO_INVITE,
+            "created_at": now,
+            "updated_at": now,
+            "updated_by_id": user_id,
+        }
+        for c in proposal.invitees
+    ]
+    try:
+        with session.begin_nested():
+            session.execute(insert(Invitation), rows)
+    except IntegrityError:  # someone built or added to the same list at the same moment
+        raise Invalid.on(
+            "actor_ids", N_("Someone else changed this list at the same moment: try again.")
+        ) from None
+    return proposal, _invitations_of(session, event.id, [c.actor_id for c in proposal.invitees])
+
+
+def _invitations_of(session: Session, event_id: int, actor_ids: list[int]) -> list[Invitation]:
+    """The event's invitations of these actors, in their order (asked in chunks: SQLite caps
+    the parameters of one statement)."""
+    found: dict[int, Invitation] = {}
+    for start in range(0, len(actor_ids), ID_CHUNK):
+        chunk = actor_ids[start : start + ID_CHUNK]
+        query = select(Invitation).where(
+            Invitation.event_id == event_id, Invitation.actor_id.in_(chunk)
+        )
+        found.update((i.actor_id, i) for i in session.scalars(query))
+    return [found[a] for a in actor_ids if a in found]
 
 
 def get_invitation(session: Session, invitation_id) -> Invitation:
@@ -602,17 +667,36 @@ def get_invitation(session: Session, invitation_id) -> Invitation:
     return invitation
 
 
-def list_invitations(session: Session, event_id) -> list[Invitation]:
-    """The event's list, by actor name."""
+def list_invitations(
+    session: Session, event_id, *, q: str | None = None, page: int = 1, per_page: int = 25
+) -> Page:
+    """One page of the event's list by actor name; `q`: only names containing it (accents and
+    case ignored)."""
     event = get_event(session, event_id)
-    return list(
-        session.scalars(
-            select(Invitation)
-            .join(Actor, Invitation.actor_id == Actor.id)
-            .where(Invitation.event_id == event.id)
-            .order_by(Actor.search_name, Actor.id)
-        )
+    query = (
+        select(Invitation)
+        .join(Actor, Invitation.actor_id == Actor.id)
+        .where(Invitation.event_id == event.id)
+        .options(selectinload(Invitation.actor))
+        .order_by(Actor.search_name, Actor.id)
     )
+    key = search_key(q or "")
+    if key:
+        query = query.where(Actor.search_name.like("%" + escape_like(key) + "%", escape="\\"))
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def invitation_counts(session: Session, event_id) -> dict[str, int]:
+    """How many invitations of the event have each status (every status, zeros included)."""
+    event = get_event(session, event_id)
+    counts = dict(
+        session.execute(
+            select(Invitation.status, func.count())
+            .where(Invitation.event_id == event.id)
+            .group_by(Invitation.status)
+        ).all()
+    )
+    return {str(status): counts.get(status, 0) for status in InvitationStatus}
 
 
 def update_invitation(

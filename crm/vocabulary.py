@@ -117,6 +117,15 @@ class IdeaStatus(StrEnum):
     PARKED = "parked"
 
 
+class Quadrant(StrEnum):
+    """Mendelow's power/interest quadrants."""
+
+    MANAGE_CLOSELY = "manage_closely"
+    KEEP_SATISFIED = "keep_satisfied"
+    KEEP_INFORMED = "keep_informed"
+    MONITOR = "monitor"
+
+
 class ExportKind(StrEnum):
     INVITATIONS_CSV = "invitations_csv"
     INVITATIONS_XLSX = "invitations_xlsx"
@@ -243,4 +252,11 @@ EXPORT_KIND_LABELS: dict[str, str] = {
     ExportKind.INVITATIONS_XLSX: N_("Invitation list (XLSX)"),
     ExportKind.CALL_SHEET: N_("Call sheet and visit list"),
     ExportKind.KEEP_WARM: N_("Keep-warm list"),
+}
+
+QUADRANT_LABELS: dict[str, str] = {
+    Quadrant.MANAGE_CLOSELY: N_("Manage closely"),
+    Quadrant.KEEP_SATISFIED: N_("Keep satisfied"),
+    Quadrant.KEEP_INFORMED: N_("Keep informed"),
+    Quadrant.MONITOR: N_("Monitor"),
 }

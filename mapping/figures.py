@@ -19,7 +19,14 @@ import numpy as np
 import plotly.graph_objects as go
 
 from crm.messages import N_
-from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, REACH_STATUS_LABELS, Kind, ReachStatus
+from crm.vocabulary import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    QUADRANT_LABELS,
+    REACH_STATUS_LABELS,
+    Kind,
+    ReachStatus,
+)
 from mapping.analysis import Analysis
 from mapping.build import CITY
 from mapping.dashboard import DIRECT
@@ -50,12 +57,6 @@ ACTION_LABELS = {
     "call": N_("Call"),
     "introduce": N_("Ask for an introduction"),
     "find_details": N_("Find contact details"),
-}
-QUADRANT_LABELS = {
-    "manage_closely": N_("Manage closely"),
-    "keep_satisfied": N_("Keep satisfied"),
-    "keep_informed": N_("Keep informed"),
-    "monitor": N_("Monitor"),
 }
 NODE_LIMIT = 2000  # above this many actors the network map shows the group map
 HIGH = 3  # power and interest above this (4 or 5) are high; 1, 2 and 3 are low

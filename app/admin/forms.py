@@ -26,3 +26,9 @@ class PasswordForm(FlaskForm):
     """Set a new password for an account."""
 
     password = PasswordField(_l("New password (at least 12 characters)"))
+
+
+class ExportPermissionForm(FlaskForm):
+    """Whether a staff member may export lists of actors (personal data)."""
+
+    allowed = BooleanField(_l("May export lists"))

@@ -4,14 +4,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.admin.forms import PasswordForm, RoleForm, UserForm
+from app.admin.forms import ExportPermissionForm, PasswordForm, RoleForm, UserForm
 from app.auth import role_required
 from app.extensions import db
 from app.forms import put_errors_on_form, vocabulary_choices
 from crm import users as user_service
 from crm.messages import Invalid, NotFound
 from crm.validation import parse_id
-from crm.vocabulary import ROLE_LABELS
+from crm.vocabulary import ROLE_LABELS, Role
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -80,6 +80,22 @@ def password(user_id):
     return render_template(
         "admin/user.html", account=account, form=role_form, password_form=form
     ), 422
+
+
+@bp.route("/users/<user_id>/exports", methods=["POST"])
+def can_export(user_id):
+    account = _user_or_404(user_id)
+    form = ExportPermissionForm()
+    if account.role != Role.STAFF:
+        flash(_("Coordinators and administrators may always export lists."), "warning")
+    elif form.validate_on_submit():
+        user_service.set_can_export(db.session, account.id, form.allowed.data)
+        db.session.commit()
+        if form.allowed.data:
+            flash(_("%(name)s may now export lists.", name=account.name), "success")
+        else:
+            flash(_("%(name)s may no longer export lists.", name=account.name), "success")
+    return redirect(url_for("admin.users"))
 
 
 def _with_roles(form):

@@ -19,6 +19,9 @@ NOT_FOUND_MESSAGES = {
     "actor": N_("There is no actor with id %(id)s."),
     "contact": N_("There is no contact with id %(id)s."),
     "relation": N_("There is no relation with id %(id)s."),
+    "event": N_("There is no event with id %(id)s."),
+    "invitation": N_("There is no invitation with id %(id)s."),
+    "idea": N_("There is no idea with id %(id)s."),
 }
 
 
@@ -93,5 +96,6 @@ def refuse_forbidden(error: Forbidden):
     messages = {
         "coordinator": N_("Only coordinators and administrators may do this."),
         "admin": N_("Only administrators may do this."),
+        "export": N_("You may not export lists: ask an administrator."),
     }
     return errors_json(general(messages.get(error.role, N_("You may not do this."))), 403)

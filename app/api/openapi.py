@@ -9,14 +9,29 @@ from flask import jsonify
 
 from app.api import bp
 from app.maps.charts import FIGURES
+from crm.events import MAX_CAPACITY
+from crm.invitations import LEFT_OUT_REASONS, MAX_TARGET, QUADRANTS
 from crm.models import ADDRESS_MAX, EMAIL_MAX, LABEL_MAX, NAME_MAX, POSTCODE_MAX, TEXT_MAX
-from crm.vocabulary import Channel, Direction, Kind, Language, Outcome, ReachStatus, RelationType
+from crm.vocabulary import (
+    INVITE_CHANNELS,
+    Channel,
+    Direction,
+    EventType,
+    InvitationStatus,
+    Kind,
+    Language,
+    Outcome,
+    ReachStatus,
+    RelationType,
+)
 from mapping.outreach import ACTIONS
 from mapping.reach import DIMENSIONS, TOO_FEW_KNOWN, UNDER_REACHED
 
 MAP_NAMES = tuple(FIGURES)  # reach-over-time and channel-mix: not yet (issue 4)
 
 JSON = "application/json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _ref(kind: str, name: str) -> dict:
@@ -360,6 +375,219 @@ ACTOR_REACH = {
 }
 
 
+# --- events and invitation lists (issue 5) -------------------------------------------------------
+
+THEME_NAMES = {
+    "type": "array",
+    "items": {"type": "string", "maxLength": LABEL_MAX},
+    "maxItems": 100,
+}
+
+EVENT_WRITABLE = {
+    "name": _text(NAME_MAX),
+    "type": _choice(EventType),
+    "starts_at": {
+        "type": "string",
+        "description": "ISO 8601, e.g. 2025-03-20T19:30; without an offset it is Brussels "
+        "time. Between 2000 and five years from now.",
+    },
+    "place": _nullable(_text(ADDRESS_MAX)),
+    "capacity": _integer(1, MAX_CAPACITY, "Places in the room: the builder fills up to this."),
+    "themes": _nullable({**THEME_NAMES, "description": "Theme names."}),
+    "description": _nullable(_text(TEXT_MAX)),
+}
+
+INVITATION_COUNTS = {str(status): {"type": "integer", "minimum": 0} for status in InvitationStatus}
+
+EVENT = {
+    "id": ID,
+    "name": {"type": "string"},
+    "type": _choice(EventType),
+    "starts_at": MOMENT,
+    "place": {"type": "string"},
+    "capacity": _integer(1, MAX_CAPACITY),
+    "themes": {"type": "array", "items": {"type": "string"}},
+    "description": {"type": "string"},
+    "created_at": MOMENT,
+    "updated_at": MOMENT,
+    "version": {"type": "integer"},
+    "invitation_counts": {
+        "type": "object",
+        "properties": INVITATION_COUNTS,
+        "required": list(INVITATION_COUNTS),
+        "additionalProperties": False,
+        "description": "Invitations per status (on GET /events/{event_id} and on creation).",
+    },
+}
+
+INVITE_CHANNEL = _choice(
+    INVITE_CHANNELS,
+    "Poverty organisations are invited by phone or visit, never by e-mail only; do-not-contact "
+    "flags and missing contact details rule a channel out.",
+)
+
+INVITATION = {
+    "id": ID,
+    "event_id": ID,
+    "actor_id": ID,
+    "channel": INVITE_CHANNEL,
+    "channel_overridden": {
+        "type": "boolean",
+        "description": "True when someone chose the channel instead of the rules.",
+    },
+    "status": _choice(InvitationStatus),
+}
+
+
+def _one_or_more(schema: dict, description: str) -> dict:
+    """One value or a list of them (any of them matches)."""
+    return {
+        "oneOf": [schema, {"type": "array", "items": schema, "maxItems": 100}],
+        "description": description,
+    }
+
+
+INVITATIONS_ADD = {
+    "actor_ids": {
+        "type": "array",
+        "items": ID,
+        "maxItems": 100,
+        "description": "Put these actors on the list (status to_invite), each with the channel "
+        "of the rules. Actors already on the list come back unchanged. Unknown or archived "
+        "actors, and actors no allowed channel reaches, are refused (422): nothing is stored.",
+    },
+    "channels": {
+        "type": "object",
+        "propertyNames": {"pattern": "^[1-9][0-9]*$"},
+        "additionalProperties": INVITE_CHANNEL,
+        "maxProperties": 100,
+        "description": "Only with actor_ids: actor id -> the channel to invite them by instead "
+        "of the rules' choice (checked against the same rules).",
+    },
+    "build": _schema("InvitationBuild"),
+}
+
+TARGET = {
+    "type": "object",
+    "properties": {
+        "min": _integer(0, MAX_TARGET, "At least this many of the kind (default 0)."),
+        "max": {**_integer(0, MAX_TARGET), "type": ["integer", "null"], "description": "At most."},
+    },
+    "additionalProperties": False,
+}
+
+INVITATION_BUILD = {
+    "targets": {
+        "type": "object",
+        "propertyNames": _choice(Kind),
+        "additionalProperties": TARGET,
+        "description": "The target mix per kind; the minimums are filled first.",
+    },
+    "kind": _one_or_more(_choice(Kind), "Only actors of this kind (or these kinds)."),
+    "district": _one_or_more(
+        _text(LABEL_MAX), "Only actors in this district; an unknown district matches nobody."
+    ),
+    "theme": _one_or_more(
+        _text(LABEL_MAX), "Only actors with this theme; an unknown theme matches nobody."
+    ),
+    "quadrant": _one_or_more(_choice(QUADRANTS), "Only actors in this power/interest quadrant."),
+    "status": _one_or_more(
+        _choice(ReachStatus), "Only actors with this reach status (REACH_WINDOW_DAYS)."
+    ),
+}
+
+MIX_ROW = {
+    "kind": _choice(Kind),
+    "count": {"type": "integer", "minimum": 0, "description": "On the list, with the new ones."},
+    "min": {"type": "integer", "minimum": 0},
+    "max": {"type": ["integer", "null"], "minimum": 0},
+    "available": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "Actors of the kind that matched and can be invited.",
+    },
+    "below_min": {"type": "boolean"},
+    "above_max": {"type": "boolean"},
+}
+
+LEFT_OUT = {
+    "reason": _choice(LEFT_OUT_REASONS),
+    "label": {"type": "string", "description": "The reason in the user's language."},
+    "count": {"type": "integer", "minimum": 1},
+}
+
+INVITATIONS_ADDED = {
+    "invitations": {"type": "array", "items": _schema("Invitation")},
+    "capacity": {"type": "integer", "minimum": 1, "description": "With build."},
+    "already_listed": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "With build: on the list before, counted in the mix and the capacity.",
+    },
+    "mix": {
+        "type": "array",
+        "items": _schema("MixRow"),
+        "description": "With build: the list per kind against the targets.",
+    },
+    "warnings": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "With build, in the user's language: kinds the trajectory needs that "
+        "nobody on the list has, targets not met, minimums above the capacity.",
+    },
+    "left_out": {
+        "type": "array",
+        "items": _schema("LeftOut"),
+        "description": "With build: matching actors no allowed channel can reach, per reason.",
+    },
+}
+
+INVITATION_PATCH = {
+    "status": _nullable(
+        _choice(
+            InvitationStatus,
+            "attended logs the attendance as a contact (channel event, outcome reached); "
+            "leaving attended removes that contact again.",
+        )
+    ),
+    "channel": _nullable({**INVITE_CHANNEL, "description": "An override (coordinators)."}),
+}
+
+REPRESENTATION_ROW = {
+    "dimension": _choice(("kind", "district")),
+    "key": {"type": "string", "description": "The kind or the district name ('—': none)."},
+    "known": {"type": "integer", "minimum": 0, "description": "Actors in the map (not archived)."},
+    "listed": {"type": "integer", "minimum": 0, "description": "On the list, any status."},
+    "invited": {"type": "integer", "minimum": 0, "description": "Invited or any later status."},
+    "confirmed": {"type": "integer", "minimum": 0},
+    "attended": {"type": "integer", "minimum": 0},
+    "share_attended": {"type": "number", "minimum": 0, "description": "attended / known."},
+    "sentence": {
+        "type": "string",
+        "description": "In the user's language, e.g. 'Poverty organisations: 0 of 6 came'.",
+    },
+}
+
+REPRESENTATION = {
+    "event": _schema("Event"),
+    "by_kind": {"type": "array", "items": _schema("RepresentationRow")},
+    "by_district": {"type": "array", "items": _schema("RepresentationRow")},
+}
+
+
+def _download(media_type: str, description: str) -> dict:
+    return {
+        "description": description,
+        "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+        "headers": {
+            "Content-Disposition": {
+                "description": "attachment, with the file name.",
+                "schema": {"type": "string"},
+            }
+        },
+    }
+
+
 def _object(properties: dict, required=None, description: str = "") -> dict:
     schema = {
         "type": "object",
@@ -429,8 +657,10 @@ OPENAPI = {
         "outreach CRM, and its reach analysis (whom to call or visit next). Every route needs "
         "'Authorization: Bearer <token>'. Messages are in Dutch unless ?lang=en or "
         "Accept-Language asks for English. Staff may read and write actors, contacts and "
-        "relations and read the reach analysis; archiving needs a coordinator, deleting an "
-        "actor an administrator.",
+        "relations, read the reach analysis, events and representation reports, and change an "
+        "invitation's status (check-in); archiving, creating events, filling invitation lists "
+        "and overriding an invitation's channel need a coordinator, deleting an actor an "
+        "administrator. Exporting an invitation list needs the export permission.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearerAuth": []}],
@@ -560,6 +790,109 @@ OPENAPI = {
                 {"204": _ok("Removed."), **_errors(401, 404, 409)},
             ),
         },
+        "/events": {
+            "post": _operation(
+                "createEvent",
+                "Create an event (coordinators).",
+                {
+                    "201": _ok(
+                        "The new event.",
+                        "Event",
+                        headers={
+                            "Location": {
+                                "description": "The new event's URL.",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                    ),
+                    **_errors(400, 401, 403, 409, 422),
+                },
+                body="EventCreate",
+            ),
+        },
+        "/events/{event_id}": {
+            "parameters": [_ref("parameters", "EventId")],
+            "get": _operation(
+                "getEvent",
+                "One event with the number of invitations per status.",
+                {"200": _ok("The event.", "Event"), **_errors(401, 404)},
+            ),
+        },
+        "/events/{event_id}/invitations": {
+            "parameters": [_ref("parameters", "EventId")],
+            "post": {
+                **_operation(
+                    "addInvitations",
+                    "Put actors on the event's invitation list, by id or by the balanced "
+                    "builder (coordinators).",
+                    {
+                        "201": _ok("The invitations added (or already there).", "InvitationsAdded"),
+                        **_errors(400, 401, 403, 404, 409, 422),
+                    },
+                    body="InvitationsAdd",
+                ),
+                "description": "Send either actor_ids (with channels to override the rules' "
+                "choice) or build: the builder picks the actors matching the selection who are "
+                "not on the list yet, fills each kind's minimum first, then the free places one "
+                "kind at a time up to each maximum, within the event's capacity (actors not "
+                "reached directly first), and puts them on the list at once. Sending both or "
+                "neither is refused (422).",
+            },
+        },
+        "/events/{event_id}/invitations.csv": {
+            "parameters": [_ref("parameters", "EventId")],
+            "get": {
+                **_operation(
+                    "exportInvitationsCsv",
+                    "The invitation list as CSV (users who may export).",
+                    {
+                        "200": _download(CSV, "The CSV file."),
+                        **_errors(401, 403, 404, 422),
+                    },
+                    parameters=("Dialect",),
+                ),
+                "description": "No cell starts a formula (values beginning with =, +, -, @, "
+                "tab or carriage return are neutralised). Actors whose do-not-contact flags "
+                "rule out their invite channel are left out, counted per reason in the export "
+                "log; every export is logged with who, when and what.",
+            },
+        },
+        "/events/{event_id}/invitations.xlsx": {
+            "parameters": [_ref("parameters", "EventId")],
+            "get": {
+                **_operation(
+                    "exportInvitationsXlsx",
+                    "The invitation list as an Excel workbook (users who may export).",
+                    {
+                        "200": _download(XLSX, "The XLSX file."),
+                        **_errors(401, 403, 404),
+                    },
+                ),
+                "description": "As the CSV export: text cells, no formulas, flagged actors "
+                "left out, the export logged.",
+            },
+        },
+        "/events/{event_id}/representation": {
+            "parameters": [_ref("parameters", "EventId")],
+            "get": _operation(
+                "getRepresentation",
+                "Who came, per kind and per district, against the stakeholder map.",
+                {"200": _ok("The representation report.", "Representation"), **_errors(401, 404)},
+            ),
+        },
+        "/invitations/{invitation_id}": {
+            "parameters": [_ref("parameters", "InvitationId")],
+            "patch": _operation(
+                "updateInvitation",
+                "Change an invitation's status (staff: check-in) and/or its channel "
+                "(coordinators).",
+                {
+                    "200": _ok("The changed invitation.", "Invitation"),
+                    **_errors(400, 401, 403, 404, 409, 422),
+                },
+                body="InvitationPatch",
+            ),
+        },
         "/openapi.json": {
             "get": _operation(
                 "getOpenApi",
@@ -579,6 +912,14 @@ OPENAPI = {
         "parameters": {
             "ActorId": _path_id("actor_id", "actor"),
             "RelationId": _path_id("relation_id", "relation"),
+            "EventId": _path_id("event_id", "event"),
+            "InvitationId": _path_id("invitation_id", "invitation"),
+            "Dialect": _query(
+                "dialect",
+                _choice(("excel-be", "plain")),
+                "excel-be (default): UTF-8 with BOM and ';', as Belgian Excel opens it; "
+                "plain: UTF-8 and ','.",
+            ),
             "Q": _query(
                 "q",
                 _text(EMAIL_MAX),
@@ -693,6 +1034,25 @@ OPENAPI = {
             "ReachSettings": _object(REACH_SETTINGS),
             "Reach": _object(REACH),
             "ActorReach": _object(ACTOR_REACH),
+            "Event": _object(EVENT, [name for name in EVENT if name != "invitation_counts"]),
+            "EventCreate": _object(EVENT_WRITABLE, ("name", "type", "starts_at", "capacity")),
+            "Invitation": _object(INVITATION),
+            "InvitationsAdd": {
+                **_object(INVITATIONS_ADD, ()),
+                "oneOf": [{"required": ["actor_ids"]}, {"required": ["build"]}],
+            },
+            "InvitationBuild": _object(INVITATION_BUILD, ()),
+            "InvitationsAdded": _object(INVITATIONS_ADDED, ("invitations",)),
+            "MixRow": _object(MIX_ROW),
+            "LeftOut": _object(LEFT_OUT),
+            "InvitationPatch": _object(
+                INVITATION_PATCH,
+                (),
+                "At least one of status and channel. Staff may change the status; changing the "
+                "channel needs a coordinator.",
+            ),
+            "RepresentationRow": _object(REPRESENTATION_ROW),
+            "Representation": _object(REPRESENTATION),
             "PlotlyFigure": {
                 "type": "object",
                 "required": ["data", "layout"],

@@ -1,18 +1,22 @@
-"""Rows as the API's JSON: actors, contacts, relations, pages of them, and reach analyses.
+"""Rows as the API's JSON: actors, contacts, relations, pages of them, reach analyses, and
+events with their invitation lists and representation reports.
 
 Moments are stored as naive UTC and leave as ISO 8601 with a `Z`; dates as YYYY-MM-DD.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
 from flask import current_app
 
 from app.i18n import translate_message
 from crm.clock import utcnow
-from crm.models import Actor, ContactLog, Relation, User
+from crm.invitations import LEFT_OUT_REASONS, MixRow, Proposal
+from crm.messages import Message
+from crm.models import Actor, ContactLog, Event, Invitation, Relation, User
 from crm.paging import Page
 from crm.reach import actor_reach_status
+from crm.representation import Representation, RepresentationRow
 from crm.validation import display_phone
 from mapping import Analysis, ReachSettings
 from mapping.outreach import Broker, Recommendation
@@ -193,4 +197,95 @@ def actor_reach_json(analysis: Analysis, actor_id: int, groups: list[GroupReach]
         "groups": advice["groups"],
         "member_of": [group_reach_json(group) for group in groups],
         "data_version": analysis.data_version,
+    }
+
+
+# --- events and invitation lists (issue 5) -------------------------------------------------------
+
+
+def event_json(event: Event, *, counts: Mapping[str, int] | None = None) -> dict:
+    """An event; with `counts` also how many invitations have each status."""
+    data = {
+        "id": event.id,
+        "name": event.name,
+        "type": event.type,
+        "starts_at": moment_json(event.starts_at),
+        "place": event.place,
+        "capacity": event.capacity,
+        "themes": [theme.name for theme in event.themes],
+        "description": event.description,
+        "created_at": moment_json(event.created_at),
+        "updated_at": moment_json(event.updated_at),
+        "version": event.version,
+    }
+    if counts is not None:
+        data["invitation_counts"] = dict(counts)
+    return data
+
+
+def invitation_json(invitation: Invitation) -> dict:
+    """One actor on an event's list: the channel to invite them by and the status."""
+    return {
+        "id": invitation.id,
+        "event_id": invitation.event_id,
+        "actor_id": invitation.actor_id,
+        "channel": invitation.channel,
+        "channel_overridden": invitation.channel_overridden,
+        "status": invitation.status,
+    }
+
+
+def mix_row_json(row: MixRow) -> dict:
+    """One kind on a built list against its target."""
+    return {
+        "kind": row.kind,
+        "count": row.count,
+        "min": row.min,
+        "max": row.max,
+        "available": row.available,
+        "below_min": row.below_min,
+        "above_max": row.above_max,
+    }
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    """What the builder weighed: the mix against the targets, warnings and who was left out."""
+    return {
+        "capacity": proposal.capacity,
+        "already_listed": proposal.already_listed,
+        "mix": [mix_row_json(row) for row in proposal.mix],
+        "warnings": [translate_message(warning) for warning in proposal.warnings],
+        "left_out": [
+            {
+                "reason": reason,
+                "label": translate_message(Message(LEFT_OUT_REASONS[reason])),
+                "count": proposal.left_out[reason],
+            }
+            for reason in LEFT_OUT_REASONS
+            if proposal.left_out.get(reason)
+        ],
+    }
+
+
+def representation_row_json(row: RepresentationRow) -> dict:
+    """One kind or district at an event: known, listed, invited, confirmed, attended."""
+    return {
+        "dimension": row.dimension,
+        "key": row.key,
+        "known": row.known,
+        "listed": row.listed,
+        "invited": row.invited,
+        "confirmed": row.confirmed,
+        "attended": row.attended,
+        "share_attended": row.share_attended,
+        "sentence": translate_message(row.sentence),
+    }
+
+
+def representation_json(report: Representation) -> dict:
+    """Who came, per kind and per district, against the stakeholder map."""
+    return {
+        "event": event_json(report.event),
+        "by_kind": [representation_row_json(row) for row in report.by_kind],
+        "by_district": [representation_row_json(row) for row in report.by_district],
     }

@@ -1,5 +1,351 @@
-"""Event pages (issue 5)."""
+"""Event pages (issue 5): the list of events, create and edit, the invitation list, the list
+builder, check-in and the representation report.
 
-from flask import Blueprint
+Everyone logged in may view events, check people in and read the report; creating and editing
+events, building the list and changing or removing invitations needs the coordinator role."""
+
+from types import SimpleNamespace
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, format_percent, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth import role_required
+from app.contacts.forms import moment_for_input
+from app.events.forms import BuilderForm, ButtonForm, CheckInForm, EventForm, InvitationForm
+from app.extensions import db
+from app.forms import put_errors_on_form, vocabulary_choices
+from app.i18n import translate_errors, translate_message
+from app.paging import page_number
+from crm import actors as actor_service
+from crm import events as event_service
+from crm import invitations as invitation_service
+from crm import saved_filters
+from crm.messages import Conflict, Invalid, NotFound
+from crm.representation import representation as representation_of
+from crm.users import has_role, may_export
+from crm.validation import as_id
+from crm.vocabulary import (
+    CHANNEL_LABELS,
+    EVENT_TYPE_LABELS,
+    INVITATION_STATUS_LABELS,
+    KIND_LABELS,
+    QUADRANT_LABELS,
+    REACH_STATUS_LABELS,
+    InvitationStatus,
+)
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+
+LONG_WHEN = "EEEE d MMMM y, HH:mm"  # CLDR patterns: the same order reads well in nl and en
+SHORT_WHEN = "EEE d MMM y, HH:mm"
+INVITE_CHANNEL_LABELS = {c: CHANNEL_LABELS[c] for c in invitation_service.INVITE_CHANNELS}
+
+
+@bp.context_processor
+def event_helpers() -> dict:
+    """Labels of the event vocabulary and what the user may do, for the event templates."""
+    user = current_user if current_user.is_authenticated else None
+    return {
+        "event_when": _event_when,
+        "percent": lambda share: format_percent(share),
+        "may_manage": bool(user and has_role(user, "coordinator")),
+        "may_export": bool(user and may_export(user)),
+        "translate_message": translate_message,
+    }
+
+
+@bp.route("")
+def index():
+    per_page = current_app.config["PER_PAGE"]
+    past = event_service.list_events(
+        db.session, upcoming=False, page=page_number(request.args.get("page")), per_page=per_page
+    )
+    upcoming = event_service.list_events(
+        db.session, upcoming=True, per_page=current_app.config["MAX_PER_PAGE"]
+    )
+    return render_template("events/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("coordinator")
+def new():
+    form = _event_form()
+    if form.validate_on_submit():
+        try:
+            event = event_service.create_event(db.session, user_id=current_user.id, **form.values())
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        else:
+            flash(_("%(name)s was added.", name=event.name), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<event_id>/edit", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(event_id):
+    event = event_or_404(event_id)
+    form = _event_form(obj=_form_data(event) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            event_service.update_event(
+                db.session, event.id, version=form.version.data, **form.values()
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        except Conflict as conflict:
+            db.session.rollback()
+            return _show_conflict(form, event.id, conflict)
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/<event_id>")
+def detail(event_id):
+    event = event_or_404(event_id)
+    invitations = invitation_service.list_invitations(
+        db.session,
+        event.id,
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template(
+        "events/detail.html",
+        event=event,
+        invitations=invitations,
+        counts=invitation_service.invitation_counts(db.session, event.id).items(),
+        statuses=vocabulary_choices(INVITATION_STATUS_LABELS),
+        channels=vocabulary_choices(INVITE_CHANNEL_LABELS),
+    )
+
+
+@bp.route("/<event_id>/invitations/<invitation_id>", methods=["POST"])
+def change_invitation(event_id, invitation_id):
+    invitation = invitation_or_404(event_id, invitation_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        channel = form.channel.data if form.channel.data != invitation.channel else None
+        try:
+            invitation_service.update_invitation(
+                db.session,
+                invitation.id,
+                status=form.status.data or None,
+                channel=channel or None,
+                user_id=current_user.id,
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            _flash_errors(error)
+        else:
+            flash(_("%(name)s: saved.", name=invitation.actor.name), "success")
+    return redirect(url_for("events.detail", event_id=event_id) + f"#invitation-{invitation_id}")
+
+
+@bp.route("/<event_id>/invitations/<invitation_id>/remove", methods=["POST"])
+@role_required("coordinator")
+def remove_invitation(event_id, invitation_id):
+    invitation = invitation_or_404(event_id, invitation_id)
+    name = invitation.actor.name
+    if ButtonForm().validate_on_submit():
+        invitation_service.remove_invitation(db.session, invitation.id)
+        db.session.commit()
+        flash(_("%(name)s was taken off the list.", name=name), "success")
+    return redirect(url_for("events.detail", event_id=event_id) + "#invitations")
+
+
+@bp.route("/<event_id>/builder", methods=["GET", "POST"])
+@role_required("coordinator")
+def builder(event_id):
+    event = event_or_404(event_id)
+    form = _builder_form()
+    proposal = None
+    if form.validate_on_submit():
+        try:
+            criteria = invitation_service.Criteria.parse(form.criteria_values())
+            targets = invitation_service.parse_targets(form.target_values())
+            action = request.form.get("action", "preview")
+            if action == "save":
+                return _save_list(event, criteria, targets)
+            if action == "save_filter":
+                _save_filter(form.save_as.data, criteria)
+            proposal = _propose(event, criteria, targets)
+        except Invalid as error:
+            db.session.rollback()
+            form.show_errors(error)
+    return render_template(
+        "events/builder.html", event=event, form=form, proposal=proposal, filters=_filters()
+    )
+
+
+@bp.route("/<event_id>/check-in", methods=["GET", "POST"])
+def check_in(event_id):
+    event = event_or_404(event_id)
+    form = CheckInForm()
+    if form.validate_on_submit():
+        invitation = invitation_or_404(event.id, form.invitation.data)
+        try:
+            _check_in_or_undo(invitation, undo=bool(form.undo.data))
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            _flash_errors(error)
+        back = url_for("events.check_in", event_id=event.id, q=form.q.data or None)
+        return redirect(back + f"#invitation-{invitation.id}")
+    q = request.args.get("q", "")
+    invitees = invitation_service.list_invitations(
+        db.session,
+        event.id,
+        q=q,
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template("events/check_in.html", event=event, invitees=invitees, q=q, form=form)
+
+
+@bp.route("/<event_id>/representation")
+def representation(event_id):
+    event = event_or_404(event_id)
+    report = representation_of(db.session, event.id)
+    return render_template("events/representation.html", event=event, report=report)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def event_or_404(event_id):
+    """The event for a URL id, or a 404 page."""
+    try:
+        return event_service.get_event(db.session, event_id)
+    except NotFound:
+        abort(404)
+
+
+def invitation_or_404(event_id, invitation_id):
+    """The invitation of this event, or a 404 page (also for another event's invitation)."""
+    try:
+        invitation = invitation_service.get_invitation(db.session, invitation_id)
+    except NotFound:
+        abort(404)
+    if invitation.event_id != as_id(event_id):
+        abort(404)
+    return invitation
+
+
+def _event_when(moment, short: bool = False) -> str:
+    """When an event starts, in Brussels time and the user's language, without seconds."""
+    return format_datetime(moment, SHORT_WHEN if short else LONG_WHEN) if moment else ""
+
+
+def _event_form(obj=None) -> EventForm:
+    form = EventForm(obj=obj)
+    form.type.choices = vocabulary_choices(EVENT_TYPE_LABELS, blank=_("(choose a type)"))
+    form.themes.choices = [(n, n) for n in actor_service.choices_of_themes(db.session)]
+    return form
+
+
+def _form_data(event) -> SimpleNamespace:
+    """The event's values as the edit form shows them (the date in Brussels time)."""
+    return SimpleNamespace(
+        name=event.name,
+        type=event.type,
+        starts_at=moment_for_input(event.starts_at),
+        place=event.place,
+        capacity=str(event.capacity),
+        themes=[t.name for t in event.themes],
+        description=event.description,
+        version=event.version,
+    )
+
+
+def _show_conflict(form: EventForm, event_id: int, conflict: Conflict):
+    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
+    db.session.expire_all()
+    current = event_service.get_event(db.session, event_id)
+    form.version.data = current.version
+    flash(translate_message(conflict.message), "error")
+    return render_template("events/form.html", form=form, event=current, conflict=True), 409
+
+
+def _flash_errors(error: Invalid) -> None:
+    for messages in translate_errors(error).values():
+        for message in messages:
+            flash(message, "error")
+
+
+def _builder_form() -> BuilderForm:
+    """The builder form; `?filter=<id>` starts it with a saved filter's criteria."""
+    data = None
+    if request.method == "GET" and request.args.get("filter"):
+        try:
+            saved = saved_filters.get_filter(db.session, request.args["filter"])
+        except NotFound:
+            flash(_("This saved filter does not exist (any more)."), "warning")
+        else:
+            data = saved_filters.filter_criteria(saved).as_dict()
+    form = BuilderForm(data=data)
+    form.kind.choices = vocabulary_choices(KIND_LABELS)
+    form.district.choices = [(n, n) for n in actor_service.choices_of_districts(db.session)]
+    form.theme.choices = [(n, n) for n in actor_service.choices_of_themes(db.session)]
+    form.quadrant.choices = vocabulary_choices(QUADRANT_LABELS)
+    form.status.choices = vocabulary_choices(REACH_STATUS_LABELS)
+    return form
+
+
+def _filters() -> list:
+    return saved_filters.list_filters(db.session)
+
+
+def _propose(event, criteria, targets):
+    return invitation_service.propose_invitations(
+        db.session,
+        event.id,
+        criteria=criteria,
+        targets=targets,
+        window_days=current_app.config["REACH_WINDOW_DAYS"],
+    )
+
+
+def _save_list(event, criteria, targets):
+    """Build the proposed list, store it and go to the event page."""
+    _, added = invitation_service.build_invitations(
+        db.session,
+        event.id,
+        criteria=criteria,
+        targets=targets,
+        window_days=current_app.config["REACH_WINDOW_DAYS"],
+        user_id=current_user.id,
+    )
+    db.session.commit()
+    message = ngettext("%(num)d actor added.", "%(num)d actors added.", len(added))
+    flash(message, "success" if added else "warning")
+    return redirect(url_for("events.detail", event_id=event.id) + "#invitations")
+
+
+def _save_filter(name, criteria) -> None:
+    """Save the criteria under `name` (errors on the name field of the form)."""
+    try:
+        saved = saved_filters.save_filter(db.session, name, criteria, current_user.id)
+    except Invalid as error:
+        raise Invalid({"save_as": error.errors.get("name", [])}) from None
+    db.session.commit()
+    flash(_("The criteria were saved as '%(name)s'.", name=saved.name), "success")
+
+
+def _check_in_or_undo(invitation, *, undo: bool) -> None:
+    if undo:
+        invitation_service.update_invitation(
+            db.session, invitation.id, status=InvitationStatus.CONFIRMED, user_id=current_user.id
+        )
+        flash(_("%(name)s is no longer checked in.", name=invitation.actor.name), "success")
+    else:
+        invitation_service.mark_attendance(db.session, invitation.id, user_id=current_user.id)
+        flash(_("%(name)s is checked in.", name=invitation.actor.name), "success")

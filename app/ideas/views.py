@@ -1,5 +1,275 @@
-"""Idea pages and the keep-warm list (issue 5)."""
+"""Idea pages and the keep-warm list (issue 5).
 
-from flask import Blueprint
+Everyone may read ideas and add a status update; coordinators create and edit ideas and their
+owners; the keep-warm CSV is for users who may export (crm.users.may_export), and is logged.
+"""
+
+from types import SimpleNamespace
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from app.auth import role_required
+from app.extensions import db
+from app.forms import put_errors_on_form, vocabulary_choices
+from app.i18n import show_date, translate_errors, translate_message
+from app.ideas.forms import IdeaForm, StatusUpdateForm
+from app.paging import page_number
+from crm import ideas as idea_service
+from crm.actors import choices_of_themes
+from crm.contacts import today_in_city
+from crm.exports import log_export
+from crm.messages import Conflict, Invalid, NotFound
+from crm.users import has_role, may_export
+from crm.validation import parse_id
+from crm.vocabulary import IDEA_STATUS_LABELS, ExportKind
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+
+LIST_FILTERS = ("status", "theme", "event")
+
+
+@bp.context_processor
+def idea_helpers() -> dict:
+    """Labels of the idea pages, in the user's language."""
+    return {
+        "keep_warm_channel_label": lambda c: _(idea_service.KEEP_WARM_CHANNEL_LABELS[c]),
+        "keep_warm_role_label": lambda r: _(idea_service.ROLE_LABELS[r]),
+        "may_edit_ideas": current_user.is_authenticated and has_role(current_user, "coordinator"),
+        "may_export": current_user.is_authenticated and may_export(current_user),
+        "translate_message": translate_message,
+    }
+
+
+@bp.route("")
+def index():
+    filters = {name: request.args.get(name, "").strip() for name in LIST_FILTERS}
+    page = idea_service.list_ideas(
+        db.session,
+        status=filters["status"] or None,
+        theme=filters["theme"] or None,
+        event_id=filters["event"] or None,
+        page=page_number(request.args.get("page")),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template("ideas/index.html", page=page, filters=filters, choices=_choices())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("coordinator")
+def new():
+    form = _idea_form()
+    if form.validate_on_submit():
+        try:
+            idea = idea_service.create_idea(
+                db.session, user_id=current_user.id, **form.values(with_status=True)
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        else:
+            flash(_("The idea %(title)s was added.", title=idea.title), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=None), _form_status()
+
+
+@bp.route("/<idea_id>")
+def detail(idea_id):
+    idea = _idea_or_404(idea_id)
+    return _render_detail(idea, StatusUpdateForm(formdata=None, status=idea.status))
+
+
+@bp.route("/<idea_id>/edit", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(idea_id):
+    idea = _idea_or_404(idea_id)
+    form = _idea_form(obj=_form_data(idea) if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            idea_service.update_idea(
+                db.session,
+                idea.id,
+                version=form.version.data,
+                user_id=current_user.id,
+                **form.values(with_status=False),
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        except Conflict as conflict:
+            db.session.rollback()
+            return _show_conflict(form, idea.id, conflict)
+        else:
+            flash(_("Your changes were saved."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id))
+    return render_template("ideas/form.html", form=form, idea=idea), _form_status()
+
+
+@bp.route("/<idea_id>/updates", methods=["POST"])
+def add_update(idea_id):
+    idea = _idea_or_404(idea_id)
+    form = StatusUpdateForm()
+    if form.validate_on_submit():
+        try:
+            idea_service.add_status_update(
+                db.session, idea.id, user_id=current_user.id, **form.values()
+            )
+            db.session.commit()
+        except Invalid as error:
+            db.session.rollback()
+            put_errors_on_form(form, error)
+        else:
+            flash(_("The status update was added."), "success")
+            return redirect(url_for("ideas.detail", idea_id=idea.id) + "#updates")
+    return _render_detail(idea, form), 422
+
+
+@bp.route("/keep-warm")
+def keep_warm():
+    scope = _scope_args()
+    if not any(scope.values()):
+        return _render_keep_warm(scope, None)
+    try:
+        rows = idea_service.keep_warm_list(db.session, **scope)
+    except Invalid as error:
+        return _render_keep_warm(scope, None, error), 400
+    return _render_keep_warm(scope, rows)
+
+
+@bp.route("/keep-warm.csv")
+def keep_warm_csv():
+    if not may_export(current_user):
+        abort(403)
+    scope, dialect = _scope_args(), request.args.get("dialect", "excel-be")
+    try:
+        rows = idea_service.keep_warm_list(db.session, **scope)
+        chunks = idea_service.keep_warm_csv(rows, dialect=dialect, translate=_)
+    except Invalid as error:
+        return _render_keep_warm(scope, None, error), 400
+    log_export(
+        db.session,
+        user_id=current_user.id,
+        kind=ExportKind.KEEP_WARM,
+        **_export_details(scope, dialect),
+        rows=len(rows),
+    )
+    db.session.commit()
+    return Response(
+        stream_with_context(chunks),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_csv_name(scope)}"'},
+    )
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _idea_or_404(idea_id):
+    """The idea for a URL id, or a 404 page for ids like -1, 0, 01 or 99999999999999999999."""
+    try:
+        return idea_service.get_idea(db.session, parse_id(idea_id))
+    except (Invalid, NotFound):
+        abort(404)
+
+
+def _render_detail(idea, update_form: StatusUpdateForm):
+    if not update_form.occurred_on.data:
+        update_form.occurred_on.data = today_in_city().isoformat()
+    return render_template(
+        "ideas/detail.html",
+        idea=idea,
+        updates=idea_service.list_updates(db.session, idea.id),
+        update_form=update_form,
+    )
+
+
+def _idea_form(obj=None) -> IdeaForm:
+    return IdeaForm(obj=obj, themes=choices_of_themes(db.session), events=_event_choices())
+
+
+def _form_data(idea) -> SimpleNamespace:
+    """The idea's values as the edit form shows them (owners as "Name (#12)" lines)."""
+    return SimpleNamespace(
+        title=idea.title,
+        description=idea.description,
+        theme=idea.theme.name if idea.theme else "",
+        event_id=str(idea.event_id or ""),
+        owner_ids="\n".join(f"{a.name} (#{a.id})" for a in idea.owners),
+        status=idea.status,
+        version=idea.version,
+    )
+
+
+def _show_conflict(form: IdeaForm, idea_id: int, conflict: Conflict):
+    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
+    db.session.expire_all()
+    current = idea_service.get_idea(db.session, idea_id)
+    form.version.data = current.version
+    flash(translate_message(conflict.message), "error")
+    return render_template("ideas/form.html", form=form, idea=current, conflict=True), 409
+
+
+def _form_status() -> int:
+    """422 when a submitted form was refused, else 200."""
+    return 422 if request.method == "POST" else 200
+
+
+def _event_choices() -> list[tuple[str, str]]:
+    return [
+        (str(e.id), f"{e.name} ({show_date(today_in_city(e.starts_at))})")
+        for e in idea_service.choices_of_events(db.session)
+    ]
+
+
+def _choices() -> dict:
+    return {
+        "statuses": vocabulary_choices(IDEA_STATUS_LABELS, blank=_("Any status")),
+        "themes": choices_of_themes(db.session),
+        "events": _event_choices(),
+    }
+
+
+def _scope_args() -> dict:
+    """The keep-warm scope from `?event=<id>` or `?theme=<name>` (empty values: not given)."""
+    event, theme = request.args.get("event", "").strip(), request.args.get("theme", "").strip()
+    return {"event_id": event or None, "theme": theme or None}
+
+
+def _render_keep_warm(scope: dict, rows, error: Invalid | None = None):
+    return render_template(
+        "ideas/keep_warm.html",
+        scope=scope,
+        rows=rows,
+        groups=idea_service.by_channel(rows or []),
+        errors=translate_errors(error) if error else {},
+        choices=_choices(),
+    )
+
+
+def _export_details(scope: dict, dialect: str) -> dict:
+    """What the export log keeps of a keep-warm export (the scope was checked already)."""
+    if scope["event_id"]:
+        event_id = int(scope["event_id"])
+        return {"event_id": event_id, "details": {"event_id": event_id, "dialect": dialect}}
+    return {"details": {"theme": scope["theme"], "dialect": dialect}}
+
+
+def _csv_name(scope: dict) -> str:
+    if scope["event_id"]:
+        return f"keep-warm-event-{secure_filename(scope['event_id']) or 'x'}.csv"
+    return f"keep-warm-{secure_filename(scope['theme'] or '') or 'theme'}.csv"

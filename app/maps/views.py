@@ -17,7 +17,6 @@ from app.maps.filters import MapFilters
 from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
-from mapping.figures import QUADRANT_LABELS
 from mapping.links import NO_DISTRICT
 
 bp = Blueprint("maps", __name__)
@@ -29,7 +28,6 @@ def map_helpers() -> dict:
     """Template helpers of the map pages."""
     return {
         "plotly_js_version": plotly_js_version,
-        "quadrant_label": lambda name: gettext(QUADRANT_LABELS[name]),
         "no_district": NO_DISTRICT,
     }
 

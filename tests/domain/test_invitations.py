@@ -321,7 +321,7 @@ def test_adding_actors_by_id_uses_the_rules_or_a_checked_override(session, make_
 
     channels = {i.actor_id: (i.channel, i.channel_overridden) for i in added}
     assert channels == {poverty.id: ("visit", True), resident.id: ("email", False)}
-    assert [i.actor_id for i in list_invitations(session, event.id)] == sorted(
+    assert [i.actor_id for i in list_invitations(session, event.id).items] == sorted(
         [poverty.id, resident.id], key=lambda ident: fresh(session, type(poverty), ident).name
     )
 

@@ -1,5 +1,6 @@
 """What people type: phones, e-mails, names, ids and vocabulary values (crm/validation.py)."""
 
+import phonenumbers
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -227,3 +228,41 @@ def test_unknown_kind_is_refused_naming_the_choices():
 
 def test_known_kind_is_accepted():
     assert parse_choice(" business ", Kind, field="kind") == "business"
+
+
+def parsed_display(e164):
+    """display_phone the long way: parse the stored number and format it for its region."""
+    if not e164:
+        return ""
+    number = phonenumbers.parse(e164, "BE")
+    national = phonenumbers.region_code_for_number(number) == "BE"
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if national
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
+@pytest.mark.parametrize(
+    "e164",
+    [
+        "+3237783060",
+        "+32477123456",
+        "+3225551234",
+        "+3278151515",
+        "+32800123456",
+        "+3290012345",
+        "+31201234567",  # Dutch: international format, the long way
+        "+441632960961",
+        None,
+        "",
+    ],
+)
+def test_display_phone_fast_path_formats_as_phonenumbers_does(e164):
+    assert display_phone(e164) == parsed_display(e164)
+
+
+@given(st.from_regex(r"\+32[1-9][0-9]{7,8}", fullmatch=True))
+def test_display_phone_fast_path_agrees_on_any_belgian_number(e164):
+    assert display_phone(e164) == parsed_display(e164)

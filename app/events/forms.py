@@ -1,0 +1,101 @@
+"""Forms of the event pages: the event, a row of the invitation list, the builder, check-in."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+
+from app.forms import MultiCheckboxField, put_errors_on_form
+from app.i18n import translate_errors
+from crm.messages import Invalid
+from crm.vocabulary import Kind
+
+CRITERIA_FIELDS = ("kind", "district", "theme", "quadrant", "status")
+
+
+class EventForm(FlaskForm):
+    """Create or edit an event; every value is validated by crm.events."""
+
+    name = StringField(_l("Name"))
+    type = SelectField(_l("Type"), validate_choice=False)
+    starts_at = StringField(_l("Date and time"), render_kw={"type": "datetime-local"})
+    place = StringField(_l("Place"))
+    capacity = StringField(
+        _l("Capacity (places)"), render_kw={"type": "number", "min": 1, "inputmode": "numeric"}
+    )
+    themes = MultiCheckboxField(_l("Themes"), validate_choice=False)
+    description = TextAreaField(_l("Description"), render_kw={"rows": 4})
+    version = HiddenField()
+
+    def values(self) -> dict:
+        """The submitted values under crm.events.WRITABLE_FIELDS names."""
+        names = ("name", "type", "starts_at", "place", "capacity", "themes", "description")
+        return {name: self[name].data for name in names}
+
+
+class InvitationForm(FlaskForm):
+    """One row of the invitation list: its status and the channel to invite by."""
+
+    status = SelectField(_l("Status"), validate_choice=False)
+    channel = SelectField(_l("Channel"), validate_choice=False)
+
+
+class ButtonForm(FlaskForm):
+    """Only the CSRF token: for the remove buttons."""
+
+
+class CheckInForm(FlaskForm):
+    """The present and undo buttons of the check-in page, keeping the search."""
+
+    invitation = HiddenField()
+    q = HiddenField()
+    undo = HiddenField()
+
+
+class BuilderForm(FlaskForm):
+    """The invitation list builder: the criteria, a target per kind, a name to save them as.
+
+    The target fields `min_<kind>` and `max_<kind>` are added below, one pair per kind."""
+
+    kind = MultiCheckboxField(_l("Kinds"), validate_choice=False)
+    district = MultiCheckboxField(_l("Districts"), validate_choice=False)
+    theme = MultiCheckboxField(_l("Themes"), validate_choice=False)
+    quadrant = MultiCheckboxField(_l("Power / interest"), validate_choice=False)
+    status = MultiCheckboxField(_l("Reach status"), validate_choice=False)
+    save_as = StringField(_l("Save these criteria as"))
+
+    def criteria_values(self) -> dict:
+        """The criteria as crm.invitations.Criteria.parse reads them."""
+        return {name: self[name].data or [] for name in CRITERIA_FIELDS}
+
+    def target_values(self) -> dict:
+        """The targets as crm.invitations.parse_targets reads them."""
+        return {
+            str(kind): {"min": self[f"min_{kind}"].data, "max": self[f"max_{kind}"].data}
+            for kind in Kind
+        }
+
+    def show_errors(self, error: Invalid) -> None:
+        """A target's messages next to its kind (on its minimum field), the rest on the form."""
+        targets = {k: v for k, v in error.errors.items() if k.startswith("targets.")}
+        put_errors_on_form(
+            self, Invalid({k: v for k, v in error.errors.items() if k not in targets})
+        )
+        for name, messages in translate_errors(Invalid(targets)).items():
+            field = getattr(self, f"min_{name.removeprefix('targets.')}", None)
+            if field is None:
+                self.form_errors.extend(messages)
+            else:
+                field.errors = list(field.errors) + messages
+
+
+for _kind in Kind:
+    setattr(
+        BuilderForm,
+        f"min_{_kind}",
+        StringField(_l("At least"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"}),
+    )
+    setattr(
+        BuilderForm,
+        f"max_{_kind}",
+        StringField(_l("At most"), render_kw={"type": "number", "min": 0, "inputmode": "numeric"}),
+    )
