@@ -36,6 +36,7 @@ from crm.validation import (
     parse_int,
     parse_phone,
     phone_query,
+    refuse_unknown_fields,
     search_key,
     storable,
 )
@@ -82,7 +83,7 @@ def get_actor(session: Session, actor_id: int) -> Actor:
 
 def create_actor(session: Session, *, now: datetime | None = None, **fields) -> Actor:
     """A new actor from the writable fields; raises `Invalid` with every problem at once."""
-    _refuse_unknown_fields(fields)
+    refuse_unknown_fields(fields, WRITABLE_FIELDS)
     values = _clean_fields(session, {**_defaults(), **fields})
     now = now or utcnow()
     actor = Actor(created_at=now, updated_at=now, archived=False)
@@ -96,7 +97,7 @@ def update_actor(
     session: Session, actor_id: int, *, version: int, now: datetime | None = None, **changes
 ) -> Actor:
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
-    _refuse_unknown_fields(changes)
+    refuse_unknown_fields(changes, WRITABLE_FIELDS)
     actor = get_actor(session, actor_id)
     _check_version(actor, version)
     values = _clean_fields(session, changes)
@@ -251,14 +252,6 @@ def _defaults() -> dict:
         "interest": 3,
         "notes": "",
     }
-
-
-def _refuse_unknown_fields(fields: dict) -> None:
-    unknown = sorted(set(fields) - set(WRITABLE_FIELDS))
-    if unknown:
-        raise Invalid(
-            {name: [Message(N_("Unknown field '%(name)s'."), name=name)] for name in unknown}
-        )
 
 
 def _clean_fields(session: Session, fields: dict) -> dict:

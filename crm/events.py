@@ -13,7 +13,14 @@ from crm.contacts import parse_occurred_at
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
 from crm.models import ADDRESS_MAX, NAME_MAX, TEXT_MAX, Event
 from crm.paging import Page, paginate
-from crm.validation import as_id, clean_text, collect_errors, parse_choice, parse_int
+from crm.validation import (
+    as_id,
+    clean_text,
+    collect_errors,
+    parse_choice,
+    parse_int,
+    refuse_unknown_fields,
+)
 from crm.vocabulary import EventType
 
 WRITABLE_FIELDS = ("name", "type", "starts_at", "place", "capacity", "themes", "description")
@@ -36,7 +43,7 @@ def create_event(
 ) -> Event:
     """A new event; raises `Invalid` with every problem at once. `starts_at` as text without
     an offset is Brussels time, a naive datetime is UTC (as `crm.contacts.parse_occurred_at`)."""
-    _refuse_unknown_fields(fields)
+    refuse_unknown_fields(fields, WRITABLE_FIELDS)
     now = now or utcnow()
     defaults = {"place": "", "description": "", "themes": []}
     values = _clean_fields(session, {**defaults, **fields}, now=now, required=WRITABLE_FIELDS)
@@ -51,7 +58,7 @@ def update_event(
     session: Session, event_id, *, version, now: datetime | None = None, **changes
 ) -> Event:
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
-    _refuse_unknown_fields(changes)
+    refuse_unknown_fields(changes, WRITABLE_FIELDS)
     event = get_event(session, event_id)
     if version is None or str(version) != str(event.version):
         raise Conflict(
@@ -95,14 +102,6 @@ def list_events(
     else:
         query = query.order_by(Event.starts_at.desc(), Event.id)
     return paginate(session, query, page=page, per_page=per_page)
-
-
-def _refuse_unknown_fields(fields: dict) -> None:
-    unknown = sorted(set(fields) - set(WRITABLE_FIELDS))
-    if unknown:
-        raise Invalid(
-            {name: [Message(N_("Unknown field '%(name)s'."), name=name)] for name in unknown}
-        )
 
 
 def _clean_fields(session: Session, fields: dict, *, now: datetime, required) -> dict:

@@ -61,15 +61,12 @@ CSV_ROWS_PER_CHUNK = 500
 
 
 def csv_chunks(header: Iterable, rows: Iterable[Iterable], *, dialect: str) -> Iterator[bytes]:
-    """The CSV file as UTF-8 chunks to stream, every cell through `safe_cell`."""
-    if dialect not in CSV_DIALECTS:
-        raise Invalid.on(
-            "dialect",
-            N_("'%(value)s' is not a valid choice; choose one of: %(choices)s."),
-            value=str(dialect)[:40],
-            choices=", ".join(CSV_DIALECTS),
-        )
-    delimiter, bom = CSV_DIALECTS[dialect]
+    """The CSV file as UTF-8 chunks to stream, every cell through `safe_cell`; an unknown
+    dialect raises `Invalid` at once, before any byte is made."""
+    return _csv_chunks(header, rows, *CSV_DIALECTS[check_dialect(dialect)])
+
+
+def _csv_chunks(header, rows, delimiter: str, bom: str) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(bom)

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.actors import search_actors
 from crm.clock import utcnow
 from crm.contacts import today_in_city
-from crm.exports import CSV_DIALECTS, csv_chunks
+from crm.exports import csv_chunks
 from crm.invitations import LEFT_OUT_REASONS
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
 from crm.models import (
@@ -45,6 +45,7 @@ from crm.validation import (
     parse_choice,
     parse_date,
     parse_id,
+    refuse_unknown_fields,
     search_key,
     storable,
 )
@@ -141,7 +142,7 @@ def update_idea(
     """Change the given fields when `version` is the stored one, else raise `Conflict`.
 
     A changed `status` is recorded as a status update dated today."""
-    _refuse_unknown_fields(changes)
+    refuse_unknown_fields(changes, WRITABLE_FIELDS)
     idea = get_idea(session, idea_id)
     if version is None or str(version) != str(idea.version):
         raise Conflict(_conflict_message(), current_version=idea.version)
@@ -379,14 +380,7 @@ def keep_warm_csv(
 ) -> Iterator[bytes]:
     """The keep-warm list as CSV chunks in `dialect`, labels through `translate`.
 
-    An unknown dialect raises `Invalid` at once, before any byte is sent."""
-    if dialect not in CSV_DIALECTS:
-        raise Invalid.on(
-            "dialect",
-            N_("'%(value)s' is not a valid choice; choose one of: %(choices)s."),
-            value=echo(str(dialect)),
-            choices=", ".join(CSV_DIALECTS),
-        )
+    An unknown dialect raises `Invalid` at once, before any byte is sent (`csv_chunks`)."""
     header = [
         translate(text)
         for text in (
@@ -408,14 +402,6 @@ def keep_warm_csv(
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _refuse_unknown_fields(fields: dict) -> None:
-    unknown = sorted(set(fields) - set(WRITABLE_FIELDS))
-    if unknown:
-        raise Invalid(
-            {name: [Message(N_("Unknown field '%(name)s'."), name=name)] for name in unknown}
-        )
 
 
 def _clean_fields(session: Session, fields: dict) -> dict:

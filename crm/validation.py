@@ -13,7 +13,7 @@ from datetime import date, datetime
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from crm.messages import N_, Invalid
+from crm.messages import N_, Invalid, Message
 
 DEFAULT_REGION = "BE"
 # phonenumbers accepts letters ("O3 778 30 60" with a letter O is "valid"): only these pass.
@@ -213,6 +213,15 @@ def parse_date(raw, *, field: str) -> date | None:
         raise Invalid.on(
             field, N_("'%(value)s' is not a date (YYYY-MM-DD)."), value=echo(text)
         ) from None
+
+
+def refuse_unknown_fields(fields, allowed) -> None:
+    """`Invalid` naming every field of `fields` that is not in `allowed`."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise Invalid(
+            {name: [Message(N_("Unknown field '%(name)s'."), name=name)] for name in unknown}
+        )
 
 
 def collect_errors(*checks) -> list:

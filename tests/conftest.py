@@ -6,6 +6,7 @@ PostgreSQL backend is required; elsewhere it is skipped when the server binaries
 
 import os
 import re
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -13,7 +14,9 @@ from flask.testing import FlaskClient
 from app import create_app
 from app.extensions import db, limiter
 from crm.actors import create_actor
+from crm.clock import utcnow
 from crm.db import make_engine, make_session_factory
+from crm.events import create_event
 from crm.users import create_user, issue_api_token
 from tests.support import pg_cluster
 from tests.support.database import migrate, reset
@@ -151,6 +154,23 @@ def make_actor(session):
         actor = create_actor(session, **fields)
         session.commit()
         return actor
+
+    return make
+
+
+@pytest.fixture
+def make_event(session):
+    """Create and commit an event: an idea atelier in two weeks unless told otherwise (`now=`
+    is passed on to crm.events.create_event)."""
+
+    def make(**fields):
+        fields.setdefault("name", "Ideeënatelier mobiliteit")
+        fields.setdefault("type", "idea_atelier")
+        fields.setdefault("starts_at", (fields.get("now") or utcnow()) + timedelta(days=14))
+        fields.setdefault("capacity", 20)
+        event = create_event(session, **fields)
+        session.commit()
+        return event
 
     return make
 

@@ -11,7 +11,7 @@ from app.api import events as events_api
 from app.api.openapi import OPENAPI
 from crm.clock import utcnow
 from crm.contacts import log_contact
-from crm.events import WRITABLE_FIELDS, create_event
+from crm.events import WRITABLE_FIELDS
 from crm.models import Event, Invitation
 from tests.api.conftest import API
 from tests.api.test_openapi import conforms
@@ -41,20 +41,6 @@ def new_event(**fields) -> dict:
         "capacity": 20,
         **fields,
     }
-
-
-@pytest.fixture
-def make_event(session):
-    def make(**fields):
-        fields.setdefault("name", "Open atelier Sinaai")
-        fields.setdefault("type", "open_atelier")
-        fields.setdefault("starts_at", in_days(14))
-        fields.setdefault("capacity", 20)
-        event = create_event(session, **fields)
-        session.commit()
-        return event
-
-    return make
 
 
 @pytest.fixture

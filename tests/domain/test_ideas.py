@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from crm.events import create_event
 from crm.ideas import (
     add_status_update,
     by_channel,
@@ -30,15 +29,12 @@ PHONE = "03 778 30 60"
 
 
 @pytest.fixture
-def make_event(session):
+def make_event(make_event):
+    """Ideas are raised at events that took place: a week before NOW."""
+
     def make(**fields):
-        fields.setdefault("name", "Ideeënatelier mobiliteit")
-        fields.setdefault("type", "idea_atelier")
         fields.setdefault("starts_at", NOW - timedelta(days=7))
-        fields.setdefault("capacity", 20)
-        event = create_event(session, now=NOW, **fields)
-        session.commit()
-        return event
+        return make_event(now=NOW, **fields)
 
     return make
 

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 
-from crm.events import create_event
 from crm.invitations import (
     Criteria,
     Target,
@@ -29,15 +28,11 @@ ADDRESS = "Grote Markt 1"
 
 
 @pytest.fixture
-def make_event(session):
+def make_event(make_event):
+    """Events as of NOW (the domain tests' fixed clock)."""
+
     def make(**fields):
-        fields.setdefault("name", "Ideeënatelier mobiliteit")
-        fields.setdefault("type", "idea_atelier")
-        fields.setdefault("starts_at", NOW + timedelta(days=14))
-        fields.setdefault("capacity", 20)
-        event = create_event(session, now=NOW, **fields)
-        session.commit()
-        return event
+        return make_event(now=NOW, **fields)
 
     return make
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.clock import utcnow
-from crm.events import create_event, update_event
+from crm.events import update_event
 from crm.invitations import add_invitations, mark_attendance, update_invitation
 from crm.models import ContactLog, Event, Invitation, SavedFilter
 from crm.users import set_can_export
@@ -45,20 +45,6 @@ def staff(make_user, login, client):
     login(user)
     client.get("/events?lang=en")
     return user
-
-
-@pytest.fixture
-def make_event(session):
-    def make(**fields):
-        fields.setdefault("name", "Open atelier slimme stad")
-        fields.setdefault("type", "open_atelier")
-        fields.setdefault("starts_at", utcnow() + timedelta(days=14))
-        fields.setdefault("capacity", 20)
-        event = create_event(session, **fields)
-        session.commit()
-        return event
-
-    return make
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from crm.clock import utcnow
 from crm.contacts import today_in_city
-from crm.events import create_event
 from crm.ideas import add_status_update, create_idea
 from crm.invitations import add_invitations, update_invitation
 from crm.models import ExportLog, Idea, IdeaUpdate
@@ -36,15 +35,12 @@ def coordinator(make_user, login):
 
 
 @pytest.fixture
-def make_event(session):
+def make_event(make_event):
+    """Ideas are raised at events that took place: a week ago."""
+
     def make(**fields):
-        fields.setdefault("name", "Ideeënatelier mobiliteit")
-        fields.setdefault("type", "idea_atelier")
         fields.setdefault("starts_at", utcnow() - timedelta(days=7))
-        fields.setdefault("capacity", 20)
-        event = create_event(session, **fields)
-        session.commit()
-        return event
+        return make_event(**fields)
 
     return make
 
