@@ -1,4 +1,8 @@
-"""The reach analysis as pages, the API and the CLI get it: one function, off the write lock."""
+"""The reach analysis as pages, the API and the CLI get it: one function, off the write lock;
+and the read-only session long reads (exports, the list builder's preview) use."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy import Engine
@@ -18,8 +22,15 @@ def current_analysis(*, with_contacts: bool = False) -> mapping.Analysis:
     big database (seconds) never holds the write lock that every contact logged is waiting for.
     """
     settings = mapping.ReachSettings.from_config(current_app.config)
-    with Session(reader_engine()) as session:
+    with reading_session() as session:
         return mapping.analyse(session, settings=settings, with_contacts=with_contacts)
+
+
+@contextmanager
+def reading_session() -> Iterator[Session]:
+    """A session that only reads, off the SQLite write lock (see `reader_engine`)."""
+    with Session(reader_engine()) as session:
+        yield session
 
 
 def reader_engine() -> Engine:

@@ -146,6 +146,7 @@ _BLOCKING_COLUMNS = (
     _HAS_PHONE,
     _HAS_EMAIL,
     _HAS_ADDRESS,
+    Actor.archived,  # archived actors leave every list and export (crm.actors.set_archived)
 )
 
 
@@ -165,7 +166,10 @@ class _Reasons(dict):
     """Blocking key -> reason (None: the channel can be used), filled on first sight."""
 
     def __missing__(self, key: tuple) -> str | None:
-        channel, no_phone, no_email, no_visit, has_phone, has_email, has_address = key
+        channel, no_phone, no_email, no_visit, has_phone, has_email, has_address, archived = key
+        if archived:
+            self[key] = "archived"
+            return "archived"
         details = _ContactDetails(
             phone=has_phone,
             email=has_email,
@@ -179,7 +183,7 @@ class _Reasons(dict):
 
 
 def _blocking_key(row) -> tuple:
-    return (row.channel, *(bool(value) for value in row[1:7]))
+    return (row.channel, *(bool(value) for value in row[1:8]))
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ class InvitationExport:
     """One export of an event's invitation list, counted before its body is streamed: how many
     rows it holds and how many invitations are left out, per reason (a LEFT_OUT_REASONS key),
     because their channel is blocked now (a do-not flag set after the list was built, a phone
-    number removed)."""
+    number removed) or the actor was archived."""
 
     event_id: int
     event_name: str

@@ -20,8 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.actors import search_actors
 from crm.clock import utcnow
 from crm.contacts import today_in_city
-from crm.exports import csv_chunks
-from crm.invitations import LEFT_OUT_REASONS
+from crm.exports import csv_chunks, log_export
+from crm.invitations import LEFT_OUT_REASONS, blocked_reason
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
 from crm.models import (
     NAME_MAX,
@@ -53,8 +53,10 @@ from crm.vocabulary import (
     IDEA_STATUS_LABELS,
     KIND_LABELS,
     Channel,
+    ExportKind,
     IdeaStatus,
     InvitationStatus,
+    Kind,
 )
 
 WRITABLE_FIELDS = ("title", "description", "theme", "event_id", "owner_ids", "status")
@@ -352,13 +354,17 @@ def keep_warm_list(session: Session, *, event_id=None, theme=None) -> list[KeepW
 
 
 def keep_warm_channel(actor) -> tuple[str, tuple[str, ...]]:
-    """The channel to send news by and, when there is none, why (LEFT_OUT_REASONS keys)."""
-    if actor.email and not actor.do_not_email:
-        return Channel.EMAIL, ()
-    if (actor.address or "").strip():
-        return Channel.LETTER, ()
-    if actor.phone and not actor.do_not_phone:
-        return Channel.PHONE, ()
+    """The channel to send news by and, when there is none, why (LEFT_OUT_REASONS keys):
+    e-mail, else a letter, else a call; poverty organisations are phoned first, then written
+    to, and mailed only when nothing else reaches them (DESIGN.md §1)."""
+    order = (
+        (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
+        if actor.kind == Kind.POVERTY_ORGANISATION
+        else (Channel.EMAIL, Channel.LETTER, Channel.PHONE)
+    )
+    for channel in order:
+        if blocked_reason(actor, channel) is None:
+            return channel, ()
     flags = []
     if actor.email and actor.do_not_email:
         flags.append("do_not_email")
@@ -399,6 +405,32 @@ def keep_warm_csv(
         )
     ]
     return csv_chunks(header, (_csv_row(row, translate) for row in rows), dialect=dialect)
+
+
+def export_keep_warm(
+    session: Session,
+    *,
+    event_id=None,
+    theme=None,
+    dialect: str = "excel-be",
+    user_id: int | None = None,
+    translate: Callable[[str], str] = str,
+) -> Iterator[bytes]:
+    """The keep-warm list of an event or a theme as CSV chunks, written in the export log
+    (the caller commits before streaming). `Invalid` (nothing logged) for a bad scope or
+    dialect."""
+    rows = keep_warm_list(session, event_id=event_id, theme=theme)
+    chunks = keep_warm_csv(rows, dialect=dialect, translate=translate)
+    scope = {"event_id": int(event_id)} if event_id not in (None, "") else {"theme": theme}
+    log_export(
+        session,
+        user_id=user_id,
+        kind=ExportKind.KEEP_WARM,
+        event_id=scope.get("event_id"),
+        details={**scope, "dialect": dialect},
+        rows=len(rows),
+    )
+    return chunks
 
 
 # --- helpers -----------------------------------------------------------------------------------

@@ -25,7 +25,15 @@ from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import Actor, District, Invitation, Theme, actor_themes
 from crm.paging import Page, paginate
 from crm.reach import reach_status, window_start
-from crm.validation import as_id, parse_choice, parse_id, parse_int, search_key, storable
+from crm.validation import (
+    as_id,
+    echo,
+    parse_choice,
+    parse_id,
+    parse_int,
+    search_key,
+    storable,
+)
 from crm.vocabulary import (
     INVITE_CHANNELS,
     KIND_PLURAL_LABELS,
@@ -61,6 +69,7 @@ LEFT_OUT_REASONS = {
     "no_address": N_("No address"),
     "no_contact_details": N_("No usable contact details"),
     "in_person_impossible": N_("Poverty organisation that cannot be phoned or visited"),
+    "archived": N_("Archived actor"),
 }
 
 
@@ -313,6 +322,7 @@ def propose_invitations(
     list count towards the mix and the capacity and are not proposed again."""
     event = get_event(session, event_id)
     now = now or utcnow()
+    _refuse_unknown_names(session, criteria)
     listed = Counter(
         session.scalars(
             select(Actor.kind)
@@ -336,6 +346,24 @@ def propose_invitations(
         warnings=_warnings(mix, targets, event.capacity),
         left_out=dict(left_out),
     )
+
+
+def _refuse_unknown_names(session: Session, criteria: Criteria) -> None:
+    """`Invalid` for a district or theme nobody defined: a typo must not give an empty list."""
+    errors = {}
+    for field_name, model, names in (
+        ("district", District, criteria.districts),
+        ("theme", Theme, criteria.themes),
+    ):
+        askable = [n for n in names if storable(n)]
+        known = set(session.scalars(select(model.name).where(model.name.in_(askable))))
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            errors[field_name] = [
+                Message(N_("Unknown name(s): %(names)s."), names=", ".join(map(echo, unknown)))
+            ]
+    if errors:
+        raise Invalid(errors)
 
 
 def _rank(candidate: Candidate):
@@ -584,25 +612,25 @@ def add_invitations(
             for name, messages in error.errors.items():
                 errors.setdefault(name, []).extend(messages)
             continue
-        invitation = Invitation(
-            event_id=event.id,
-            actor_id=actor_id,
-            channel=channel,
-            channel_overridden=overridden,
-            status=InvitationStatus.TO_INVITE,
-            created_at=now,
-            updated_at=now,
-            updated_by_id=user_id,
+        result.append(
+            Invitation(
+                event_id=event.id,
+                actor_id=actor_id,
+                channel=channel,
+                channel_overridden=overridden,
+                status=InvitationStatus.TO_INVITE,
+                created_at=now,
+                updated_at=now,
+                updated_by_id=user_id,
+            )
         )
-        session.add(invitation)
-        result.append(invitation)
-    if errors:
-        session.rollback()
+    if errors:  # nothing was added to the session: nothing to undo
         raise Invalid(errors)
+    new = [i for i in result if i.id is None]
     try:
-        session.flush()
+        with session.begin_nested():
+            session.add_all(new)
     except IntegrityError:  # someone added the same actor at the same moment
-        session.rollback()
         raise Invalid.on(
             "actor_ids", N_("Someone else changed this list at the same moment: try again.")
         ) from None
@@ -684,16 +712,18 @@ def list_invitations(
     session: Session, event_id, *, q: str | None = None, page: int = 1, per_page: int = 25
 ) -> Page:
     """One page of the event's list by actor name; `q`: only names containing it (accents and
-    case ignored)."""
+    case ignored). Archived actors are left out, as from every list."""
     event = get_event(session, event_id)
     query = (
         select(Invitation)
         .join(Actor, Invitation.actor_id == Actor.id)
-        .where(Invitation.event_id == event.id)
+        .where(Invitation.event_id == event.id, Actor.archived.is_(False))
         .options(selectinload(Invitation.actor))
         .order_by(Actor.search_name, Actor.id)
     )
     key = search_key(q or "")
+    if key and not storable(key):  # a NUL byte: PostgreSQL refuses it, nobody has it
+        return Page([], 0, 1, per_page)
     if key:
         query = query.where(Actor.search_name.like("%" + escape_like(key) + "%", escape="\\"))
     return paginate(session, query, page=page, per_page=per_page)
@@ -705,7 +735,8 @@ def invitation_counts(session: Session, event_id) -> dict[str, int]:
     counts = dict(
         session.execute(
             select(Invitation.status, func.count())
-            .where(Invitation.event_id == event.id)
+            .join(Actor, Invitation.actor_id == Actor.id)
+            .where(Invitation.event_id == event.id, Actor.archived.is_(False))
             .group_by(Invitation.status)
         ).all()
     )
@@ -724,7 +755,7 @@ def update_invitation(
     """Change the status and/or the channel (an override, checked against the rules and
     flags). `attended` logs the attendance as a contact (channel `event`, outcome `reached`);
     leaving `attended` removes that contact again."""
-    invitation = get_invitation(session, invitation_id)
+    invitation = _locked_invitation(session, invitation_id)
     now = now or utcnow()
     new_status = (
         parse_choice(status, InvitationStatus, field="status") if status is not None else None
@@ -735,6 +766,7 @@ def update_invitation(
     if new_status is not None and new_status != invitation.status:
         if new_status == InvitationStatus.ATTENDED:
             _log_attendance(session, invitation, user_id=user_id, now=now)
+            invitation.status_before_attendance = invitation.status
         elif invitation.status == InvitationStatus.ATTENDED:
             _forget_attendance(session, invitation)
         invitation.status = new_status
@@ -750,6 +782,36 @@ def mark_attendance(
     return update_invitation(
         session, invitation_id, status=InvitationStatus.ATTENDED, user_id=user_id, now=now
     )
+
+
+def undo_attendance(
+    session: Session, invitation_id, *, user_id: int | None = None, now: datetime | None = None
+) -> Invitation:
+    """Take back a check-in: the status it had before (invited if unknown), the contact gone."""
+    invitation = _locked_invitation(session, invitation_id)
+    if invitation.status != InvitationStatus.ATTENDED:
+        return invitation
+    before = invitation.status_before_attendance or InvitationStatus.INVITED
+    return update_invitation(session, invitation.id, status=before, user_id=user_id, now=now)
+
+
+def _locked_invitation(session: Session, invitation_id) -> Invitation:
+    """The invitation, its row locked until commit (PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serialises writers): a double tap on "present" must not log two contacts."""
+    ident = as_id(invitation_id)
+    invitation = (
+        session.scalar(
+            select(Invitation)
+            .where(Invitation.id == ident)
+            .with_for_update(of=Invitation)
+            .execution_options(populate_existing=True)
+        )
+        if ident is not None
+        else None
+    )
+    if invitation is None:
+        raise NotFound("invitation", invitation_id)
+    return invitation
 
 
 def remove_invitation(session: Session, invitation_id) -> None:

@@ -314,6 +314,8 @@ class Invitation(Base):
     attendance_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact_logs.id", ondelete="SET NULL")
     )
+    # What the status was before a check-in, so that undoing it restores it.
+    status_before_attendance: Mapped[str | None] = mapped_column(String(20))
 
     event: Mapped[Event] = relationship()
     actor: Mapped[Actor] = relationship()

@@ -68,7 +68,7 @@ def representation(session: Session, event_id) -> Representation:
         select(Actor.kind, district, Invitation.status, func.count())
         .join(Invitation, Invitation.actor_id == Actor.id)
         .outerjoin(District, Actor.district_id == District.id)
-        .where(Invitation.event_id == event.id)
+        .where(Invitation.event_id == event.id, Actor.archived.is_(False))
         .group_by(Actor.kind, district, Invitation.status)
     )
     listed = {(kind, place, status): n for kind, place, status, n in session.execute(listed_query)}

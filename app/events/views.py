@@ -1,8 +1,9 @@
 """Event pages (issue 5): the list of events, create and edit, the invitation list, the list
 builder, check-in and the representation report.
 
-Everyone logged in may view events, check people in and read the report; creating and editing
-events, building the list and changing or removing invitations needs the coordinator role."""
+Everyone logged in may view events, change an invitation's status and channel (an override
+within the invite rules), check people in and read the report; creating and editing events,
+building the list and removing invitations needs the coordinator role."""
 
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ from flask_babel import format_datetime, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.analysis import reading_session
 from app.auth import role_required
 from app.contacts.forms import moment_for_input
 from app.events.forms import BuilderForm, ButtonForm, CheckInForm, EventForm, InvitationForm
@@ -22,6 +24,7 @@ from crm import actors as actor_service
 from crm import events as event_service
 from crm import invitations as invitation_service
 from crm import saved_filters
+from crm.exports import count_invitation_export
 from crm.messages import Conflict, Invalid, NotFound
 from crm.representation import representation as representation_of
 from crm.users import has_role, may_export
@@ -33,7 +36,7 @@ from crm.vocabulary import (
     KIND_LABELS,
     QUADRANT_LABELS,
     REACH_STATUS_LABELS,
-    InvitationStatus,
+    ExportKind,
 )
 
 bp = Blueprint("events", __name__, url_prefix="/events")
@@ -122,6 +125,7 @@ def detail(event_id):
         event=event,
         invitations=invitations,
         counts=invitation_service.invitation_counts(db.session, event.id).items(),
+        left_out=export_left_out(event.id) if may_export(current_user) else {},
         statuses=vocabulary_choices(INVITATION_STATUS_LABELS),
         channels=vocabulary_choices(INVITE_CHANNEL_LABELS),
     )
@@ -221,6 +225,12 @@ def representation(event_id):
 # --- helpers ---------------------------------------------------------------------------------
 
 
+def export_left_out(event_id: int) -> dict[str, int]:
+    """Invitees an export would leave out now, per reason (a blocked channel, archived)."""
+    export = count_invitation_export(db.session, event_id, kind=ExportKind.INVITATIONS_CSV)
+    return export.left_out
+
+
 def event_or_404(event_id):
     """The event for a URL id, or a 404 page."""
     try:
@@ -305,18 +315,20 @@ def _filters() -> list:
 
 
 def _propose(event, criteria, targets):
-    return invitation_service.propose_invitations(
-        db.session,
-        event.id,
-        criteria=criteria,
-        targets=targets,
-        window_days=current_app.config["REACH_WINDOW_DAYS"],
-    )
+    # A preview only reads: off SQLite's write lock (it walks every matching actor).
+    with reading_session() as session:
+        return invitation_service.propose_invitations(
+            session,
+            event.id,
+            criteria=criteria,
+            targets=targets,
+            window_days=current_app.config["REACH_WINDOW_DAYS"],
+        )
 
 
 def _save_list(event, criteria, targets):
     """Build the proposed list, store it and go to the event page."""
-    _, added = invitation_service.build_invitations(
+    proposal, added = invitation_service.build_invitations(
         db.session,
         event.id,
         criteria=criteria,
@@ -327,6 +339,8 @@ def _save_list(event, criteria, targets):
     db.session.commit()
     message = ngettext("%(num)d actor added.", "%(num)d actors added.", len(added))
     flash(message, "success" if added else "warning")
+    for warning in proposal.warnings:
+        flash(translate_message(warning), "warning")
     return redirect(url_for("events.detail", event_id=event.id) + "#invitations")
 
 
@@ -342,9 +356,7 @@ def _save_filter(name, criteria) -> None:
 
 def _check_in_or_undo(invitation, *, undo: bool) -> None:
     if undo:
-        invitation_service.update_invitation(
-            db.session, invitation.id, status=InvitationStatus.CONFIRMED, user_id=current_user.id
-        )
+        invitation_service.undo_attendance(db.session, invitation.id, user_id=current_user.id)
         flash(_("%(name)s is no longer checked in.", name=invitation.actor.name), "success")
     else:
         invitation_service.mark_attendance(db.session, invitation.id, user_id=current_user.id)

@@ -7,13 +7,11 @@ download never holds the write lock every logged contact waits for.
 
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 from flask import Response, send_file, stream_with_context
 from flask_babel import gettext
-from sqlalchemy.orm import Session
 
-from app.analysis import reader_engine
+from app.analysis import reading_session
 from crm.exports import (
     XLSX_MIMETYPE,
     InvitationExport,
@@ -26,13 +24,6 @@ from crm.exports import (
 XLSX_CHUNK = 64 * 1024
 
 
-@contextmanager
-def reading_session() -> Iterator[Session]:
-    """A session that only reads, off the SQLite write lock."""
-    with Session(reader_engine()) as session:
-        yield session
-
-
 def csv_download(export: InvitationExport) -> Response:
     """The export as a CSV attachment, streamed row by row as the database yields them."""
 
@@ -41,7 +32,7 @@ def csv_download(export: InvitationExport) -> Response:
             yield from invitation_csv_chunks(session, export, translate=gettext)
 
     response = Response(stream_with_context(body()), mimetype="text/csv")
-    return _attachment(response, _file_name(export, "csv"))
+    return attachment(response, _file_name(export, "csv"))
 
 
 def xlsx_download(export: InvitationExport) -> Response:
@@ -65,7 +56,7 @@ def xlsx_download(export: InvitationExport) -> Response:
         etag=False,
         max_age=None,
     )
-    return _attachment(response, _file_name(export, "xlsx"))
+    return attachment(response, _file_name(export, "xlsx"))
 
 
 def call_sheet_of(export: InvitationExport):
@@ -78,7 +69,8 @@ def _file_name(export: InvitationExport, extension: str) -> str:
     return download_name(gettext("invitations"), export, extension)
 
 
-def _attachment(response: Response, name: str) -> Response:
+def attachment(response: Response, name: str) -> Response:
+    """The response as a download named `name`, kept out of every cache (personal data)."""
     # The name is plain ASCII (crm.exports.download_name): no quoting or RFC 5987 needed.
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"  # personal data: no copy in any cache

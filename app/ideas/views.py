@@ -23,6 +23,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.auth import role_required
+from app.exports.downloads import attachment
 from app.extensions import db
 from app.forms import put_errors_on_form, vocabulary_choices
 from app.i18n import show_date, translate_errors, translate_message
@@ -31,11 +32,10 @@ from app.paging import page_number
 from crm import ideas as idea_service
 from crm.actors import choices_of_themes
 from crm.contacts import today_in_city
-from crm.exports import log_export
 from crm.messages import Conflict, Invalid, NotFound
 from crm.users import has_role, may_export
 from crm.validation import parse_id
-from crm.vocabulary import IDEA_STATUS_LABELS, ExportKind
+from crm.vocabulary import IDEA_STATUS_LABELS
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 
@@ -157,23 +157,15 @@ def keep_warm_csv():
         abort(403)
     scope, dialect = _scope_args(), request.args.get("dialect", "excel-be")
     try:
-        rows = idea_service.keep_warm_list(db.session, **scope)
-        chunks = idea_service.keep_warm_csv(rows, dialect=dialect, translate=_)
+        chunks = idea_service.export_keep_warm(
+            db.session, **scope, dialect=dialect, user_id=current_user.id, translate=_
+        )
     except Invalid as error:
+        db.session.rollback()
         return _render_keep_warm(scope, None, error), 400
-    log_export(
-        db.session,
-        user_id=current_user.id,
-        kind=ExportKind.KEEP_WARM,
-        **_export_details(scope, dialect),
-        rows=len(rows),
-    )
     db.session.commit()
-    return Response(
-        stream_with_context(chunks),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_csv_name(scope)}"'},
-    )
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    return attachment(response, _csv_name(scope))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -259,14 +251,6 @@ def _render_keep_warm(scope: dict, rows, error: Invalid | None = None):
         errors=translate_errors(error) if error else {},
         choices=_choices(),
     )
-
-
-def _export_details(scope: dict, dialect: str) -> dict:
-    """What the export log keeps of a keep-warm export (the scope was checked already)."""
-    if scope["event_id"]:
-        event_id = int(scope["event_id"])
-        return {"event_id": event_id, "details": {"event_id": event_id, "dialect": dialect}}
-    return {"details": {"theme": scope["theme"], "dialect": dialect}}
 
 
 def _csv_name(scope: dict) -> str:

@@ -127,6 +127,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('status_before_attendance', sa.String(length=20), nullable=True),
     sa.Column('attendance_contact_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['actors.id'], name=op.f('fk_invitations_actor_id_actors'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['attendance_contact_id'], ['contact_logs.id'], name=op.f('fk_invitations_attendance_contact_id_contact_logs'), ondelete='SET NULL'),

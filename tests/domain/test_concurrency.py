@@ -15,11 +15,13 @@ import sqlalchemy
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from crm.actors import get_actor, update_actor
+from crm.actors import create_actor, get_actor, update_actor
 from crm.contacts import log_contact
 from crm.db import make_engine
+from crm.events import create_event
+from crm.invitations import add_invitations, mark_attendance
 from crm.messages import Conflict
-from crm.models import Actor, ContactLog
+from crm.models import Actor, ContactLog, Invitation
 from tests.domain.conftest import NOW, count, fresh, utc
 
 THREADS = 8
@@ -209,3 +211,28 @@ def test_with_begin_immediate_the_same_interleaving_loses_nothing(counter_url):
         engine.dispose()
 
     assert counter_value(counter_url) == 2
+
+
+def test_a_double_tap_on_present_logs_one_attendance_contact(production_sessions):
+
+    with production_sessions() as session:
+        actor = create_actor(
+            session, name="Vzw Kompas", kind="poverty_organisation", phone="03 778 30 60"
+        )
+        event = create_event(
+            session, name="Open atelier", type="open_atelier", starts_at=NOW, capacity=30, now=NOW
+        )
+        (invitation,) = add_invitations(session, event.id, actor_ids=[actor.id], now=NOW)
+        session.commit()
+        ident = invitation.id
+
+    def tap(_):
+        with production_sessions() as session:
+            mark_attendance(session, ident, now=NOW + timedelta(hours=1))
+            session.commit()
+
+    run_at_once(tap, range(4))
+
+    with production_sessions() as session:
+        assert session.scalar(select(sqlalchemy.func.count(ContactLog.id))) == 1
+        assert session.get(Invitation, ident).status == "attended"

@@ -582,3 +582,19 @@ def test_an_unknown_csv_dialect_is_refused_before_any_byte(session):
         keep_warm_csv([], dialect="excel-us")
 
     assert set(excinfo.value.errors) == {"dialect"}
+
+
+def test_a_poverty_organisation_gets_its_news_by_phone_before_a_letter_or_an_email(
+    session, make_event, make_idea, make_actor
+):
+    event = make_event()
+    phoned = make_actor(
+        kind="poverty_organisation", email="info@kompas.be", address="Markt 1", phone=PHONE
+    )
+    written = make_actor(kind="poverty_organisation", email="info@moeite.be", address="Markt 2")
+    mailed = make_actor(kind="poverty_organisation", email="info@enkel-mail.be")
+    make_idea(event_id=event.id, owner_ids=[phoned.id, written.id, mailed.id])
+
+    rows = {row.actor_id: row.channel for row in keep_warm_list(session, event_id=event.id)}
+
+    assert rows == {phoned.id: "phone", written.id: "letter", mailed.id: "email"}

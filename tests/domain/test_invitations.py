@@ -5,17 +5,21 @@ from datetime import timedelta
 
 import pytest
 
+from crm.actors import set_archived
+from crm.exports import count_invitation_export
 from crm.invitations import (
     Criteria,
     Target,
     add_invitations,
     build_invitations,
     check_channel,
+    invitation_counts,
     invite_channel,
     list_invitations,
     mark_attendance,
     parse_targets,
     propose_invitations,
+    undo_attendance,
     update_invitation,
 )
 from crm.messages import Invalid, NotFound
@@ -388,3 +392,64 @@ def test_attendance_makes_the_actor_reached_directly_and_undoing_it_does_not(
     assert count(session, ContactLog) == 0
     stored = fresh(session, type(actor), actor.id)
     assert actor_reach_status(stored, now=NOW, window_days=180) == "none"
+
+
+def test_an_archived_actor_leaves_the_list_and_every_export_counted_as_archived(
+    session, make_actor, make_event
+):
+
+    kept = make_actor(name="Blijft", phone=PHONE)
+    gone = make_actor(name="Verhuisd", phone=PHONE)
+    event = make_event()
+    add_invitations(session, event.id, actor_ids=[kept.id, gone.id], now=NOW)
+    session.commit()
+
+    set_archived(session, gone.id, True)
+    session.commit()
+
+    assert [i.actor_id for i in list_invitations(session, event.id).items] == [kept.id]
+    assert invitation_counts(session, event.id)["to_invite"] == 1
+    export = count_invitation_export(session, event.id, kind="invitations_csv")
+    assert (export.rows, export.left_out) == (1, {"archived": 1})
+
+
+def test_a_search_with_a_nul_byte_finds_nobody_instead_of_failing(session, make_actor, make_event):
+    actor = make_actor(name="Jan", phone=PHONE)
+    event = make_event()
+    add_invitations(session, event.id, actor_ids=[actor.id], now=NOW)
+    session.commit()
+
+    assert list_invitations(session, event.id, q="ja\x00n").items == []
+
+
+def test_undoing_a_check_in_restores_the_status_it_had(session, make_actor, make_event):
+
+    actor = make_actor(phone=PHONE)
+    event = make_event(starts_at=NOW - timedelta(hours=1))
+    (invitation,) = add_invitations(session, event.id, actor_ids=[actor.id], now=NOW)
+    update_invitation(session, invitation.id, status="invited", now=NOW)
+    mark_attendance(session, invitation.id, now=NOW)
+    session.commit()
+
+    undo_attendance(session, invitation.id, now=NOW)
+    session.commit()
+
+    assert fresh(session, Invitation, invitation.id).status == "invited"
+    assert count(session, ContactLog) == 0
+
+
+def test_an_unknown_district_or_theme_is_refused_not_an_empty_list(session, city, make_event):
+    event = make_event()
+
+    with pytest.raises(Invalid) as error:
+        propose_invitations(
+            session,
+            event.id,
+            criteria=Criteria.parse({"district": "Belsel", "theme": ["mobiliteit", "ruimtevaart"]}),
+            targets={},
+            now=NOW,
+        )
+
+    assert set(error.value.errors) == {"district", "theme"}
+    assert "Belsel" in error.value.errors["district"][0].render()
+    assert "ruimtevaart" in error.value.errors["theme"][0].render()

@@ -673,3 +673,42 @@ def test_an_actor_name_with_markup_is_escaped_on_every_event_page(
         assert "<b>new</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0]
     assert "&lt;b&gt;new&lt;/b&gt;" in pages[2]
+
+
+def test_the_event_page_says_who_the_exports_would_leave_out_and_why(
+    coordinator, client, session, make_event, make_actor, invite
+):
+    event = make_event()
+    blocked = make_actor(phone=PHONE)
+    invite(event, blocked, make_actor(phone=PHONE))
+    blocked.do_not_phone = True
+    session.commit()
+
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+
+    assert re.search(r'id="export-left-out"', page)
+    assert 'data-reason="do_not_phone" data-count="1"' in page
+
+
+def test_the_list_can_only_be_saved_from_a_preview(coordinator, client, make_event):
+    event = make_event()
+
+    before = client.get(f"/events/{event.id}/builder").get_data(as_text=True)
+    after = post_form(client, f"/events/{event.id}/builder", {"action": "preview"}).get_data(
+        as_text=True
+    )
+
+    assert 'id="save-list"' not in before
+    assert 'id="save-list"' in after
+
+
+def test_a_check_in_search_with_a_nul_byte_shows_nobody(
+    staff, client, make_event, make_actor, invite
+):
+    event = make_event()
+    invite(event, make_actor(name="Jan", phone=PHONE))
+
+    response = client.get(f"/events/{event.id}/check-in?q=ja%00n")
+
+    assert response.status_code == 200
+    assert 'id="invitees"' not in response.get_data(as_text=True)
