@@ -28,6 +28,7 @@ from crm.demo import (
     load_demo_data,
     settle_after_load,
 )
+from crm.demo_events import load_demo_events
 from crm.messages import Invalid, NotFound
 from crm.users import create_user, find_user_by_email, issue_api_token, list_users, set_password
 from crm.validation import display_phone
@@ -177,8 +178,11 @@ def bootstrap(actors: int, contacts: int, seed: int) -> None:
     admin = _create_admin(password)
     # The demo contacts are the administrator's, so that the follow-up list is not empty.
     summary = _load_demo(actors=actors, contacts=contacts, seed=seed, user_ids=[admin.id])
+    events = load_demo_events(session, user_id=admin.id)
+    session.commit()
     click.echo(
-        f"Loaded {summary.actors:,} demo actors and {summary.contacts:,} contacts "
+        f"Loaded {summary.actors:,} demo actors, {summary.contacts:,} contacts and "
+        f"{events.events} events with {events.invitations} invitations and {events.ideas} ideas "
         f"in {time.perf_counter() - started:.1f} s."
     )
     click.echo(

@@ -332,8 +332,15 @@ REACH = {
     "recommendations": {
         "type": "array",
         "items": _schema("Recommendation"),
-        "description": "One per actor to reach, highest priority first.",
+        "description": "One per actor to reach, highest priority first: the page asked for.",
     },
+    "recommendations_total": {
+        "type": "integer",
+        "minimum": 0,
+        "description": "How many recommendations match, over all pages.",
+    },
+    "page": {"type": "integer", "minimum": 1},
+    "per_page": {"type": "integer", "minimum": 1},
     "poverty_flagged": {
         "type": "array",
         "items": ID,
@@ -658,9 +665,9 @@ OPENAPI = {
         "'Authorization: Bearer <token>'. Messages are in Dutch unless ?lang=en or "
         "Accept-Language asks for English. Staff may read and write actors, contacts and "
         "relations, read the reach analysis, events and representation reports, and change an "
-        "invitation's status (check-in); archiving, creating events, filling invitation lists "
-        "and overriding an invitation's channel need a coordinator, deleting an actor an "
-        "administrator. Exporting an invitation list needs the export permission.",
+        "invitation's status (check-in) and channel (an override within the invite rules); "
+        "archiving, creating events and filling invitation lists need a coordinator, deleting "
+        "an actor an administrator. Exporting an invitation list needs the export permission.",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearerAuth": []}],
@@ -743,8 +750,8 @@ OPENAPI = {
                 **_operation(
                     "getReach",
                     "Reach per group with flags, and the recommended next actions, best first.",
-                    {"200": _ok("The reach analysis.", "Reach"), **_errors(401, 422)},
-                    parameters=("ReachKind", "ReachDistrict", "ReachTheme"),
+                    {"200": _ok("The reach analysis.", "Reach"), **_errors(400, 401, 422)},
+                    parameters=("ReachKind", "ReachDistrict", "ReachTheme", "Page", "PerPage"),
                 ),
                 "description": "Groups per kind, district, theme and kind within a district "
                 "(DESIGN.md section 3), computed from the data as it is now. " + REACH_FILTERS,

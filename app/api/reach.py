@@ -14,7 +14,7 @@ from flask import jsonify, request
 
 from app.analysis import current_analysis
 from app.api import bp
-from app.api.payload import path_id
+from app.api.payload import paging, path_id
 from app.api.serialise import (
     actor_reach_json,
     broker_json,
@@ -33,8 +33,11 @@ from mapping.reach import GroupReach, group_keys
 
 @bp.get("/reach")
 def get_reach():
-    """Reach per group, best recommendations first, for the groups and actors matching."""
+    """Reach per group, and one page of the recommendations (best first), for the groups and
+    actors matching. At design scale tens of thousands of actors are to be reached: the
+    recommendations are paged (`page`, `per_page`), the other lists are short."""
     filters = _reach_filters()
+    page, per_page = paging()
     analysis = current_analysis()
     groups = [g for g in analysis.groups if group_matches(g, **filters)]
     idents = {g.ident for g in groups}
@@ -42,14 +45,15 @@ def get_reach():
     def matches(actor_id: int) -> bool:
         return actor_matches(analysis.actor(actor_id), **filters)
 
+    matching = [r for r in analysis.recommendations if matches(r.actor_id)]
+    shown = matching[(page - 1) * per_page : page * per_page]
     return jsonify(
         {
             "groups": [group_reach_json(g) for g in groups],
-            "recommendations": [
-                recommendation_json(r, analysis)
-                for r in analysis.recommendations
-                if matches(r.actor_id)
-            ],
+            "recommendations": [recommendation_json(r, analysis) for r in shown],
+            "recommendations_total": len(matching),
+            "page": page,
+            "per_page": per_page,
             "poverty_flagged": [a for a in analysis.poverty_flagged if matches(a)],
             "brokers": [
                 broker_json(b, analysis)

@@ -107,6 +107,7 @@ def edit(event_id):
             return _show_conflict(form, event.id, conflict)
         else:
             flash(_("Your changes were saved."), "success")
+            _warn_when_over_capacity(event)
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
 
@@ -223,6 +224,19 @@ def representation(event_id):
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _warn_when_over_capacity(event) -> None:
+    listed = sum(invitation_service.invitation_counts(db.session, event.id).values())
+    if listed > event.capacity:
+        flash(
+            _(
+                "%(listed)d actors are on the list, more than the capacity of %(capacity)d.",
+                listed=listed,
+                capacity=event.capacity,
+            ),
+            "warning",
+        )
 
 
 def export_left_out(event_id: int) -> dict[str, int]:

@@ -282,6 +282,9 @@ def test_reach_is_exact_for_an_arranged_dataset(client, sinaai, as_staff):
     assert without_version(body) == {
         "groups": ALL_GROUPS,
         "recommendations": recommendations(sinaai),
+        "recommendations_total": len(recommendations(sinaai)),
+        "page": 1,
+        "per_page": 25,
         "poverty_flagged": [sinaai["kompas"]],
         "brokers": [
             {
@@ -295,12 +298,29 @@ def test_reach_is_exact_for_an_arranged_dataset(client, sinaai, as_staff):
     }
 
 
+def test_reach_recommendations_are_paged_best_first(client, sinaai, as_staff):
+    everything = recommendations(sinaai)
+
+    first = get_json(client, f"{REACH}?lang=en&per_page=1", as_staff)
+    second = get_json(client, f"{REACH}?lang=en&per_page=1&page=2", as_staff)
+    beyond = get_json(client, f"{REACH}?lang=en&per_page=1&page=99", as_staff)
+
+    assert first["recommendations"] == everything[:1]
+    assert second["recommendations"] == everything[1:2]
+    assert beyond["recommendations"] == []
+    assert first["recommendations_total"] == second["recommendations_total"] == len(everything)
+    assert client.get(f"{REACH}?page=0", headers=as_staff).status_code == 400
+
+
 def test_reach_of_an_empty_database_is_empty(client, as_staff):
     body = get_json(client, REACH, as_staff)
 
     assert without_version(body) == {
         "groups": [],
         "recommendations": [],
+        "recommendations_total": 0,
+        "page": 1,
+        "per_page": 25,
         "poverty_flagged": [],
         "brokers": [],
         "settings": DEFAULT_SETTINGS,

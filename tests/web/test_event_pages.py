@@ -292,6 +292,25 @@ def test_the_edit_form_shows_the_stored_time_in_brussels_and_saves_changes(
     assert stored.capacity == 45 and stored.starts_at == starts
 
 
+def test_lowering_the_capacity_below_the_list_warns(
+    coordinator, client, session, make_event, make_actor, invite
+):
+    starts = (utcnow() + timedelta(days=20)).replace(hour=18, minute=0, second=0)
+    event = make_event(starts_at=starts)
+    invite(event, make_actor(phone=PHONE), make_actor(phone=PHONE))
+
+    response = post_form(
+        client,
+        f"/events/{event.id}/edit?lang=en",
+        {**VALID_EVENT, "capacity": "1", "starts_at": brussels_input(starts), "version": "1"},
+        follow_redirects=True,
+    )
+
+    assert "2 actors are on the list, more than the capacity of 1." in response.get_data(
+        as_text=True
+    )
+
+
 # --- the event page and its list -------------------------------------------------------------
 
 
