@@ -70,6 +70,7 @@ LEFT_OUT_REASONS = {
     "no_contact_details": N_("No usable contact details"),
     "in_person_impossible": N_("Poverty organisation that cannot be phoned or visited"),
     "archived": N_("Archived actor"),
+    "walk_in": N_("Came without an invitation"),
 }
 
 
@@ -95,6 +96,8 @@ def blocked_reason(actor, channel: str) -> str | None:
         return None if (actor.address or "").strip() else "no_address"
     if channel == Channel.LETTER:
         return None if (actor.address or "").strip() else "no_address"
+    if channel == Channel.EVENT:  # a walk-in, checked in at the door: nobody to invite
+        return "walk_in"
     return "no_contact_details"
 
 
@@ -782,6 +785,58 @@ def mark_attendance(
     return update_invitation(
         session, invitation_id, status=InvitationStatus.ATTENDED, user_id=user_id, now=now
     )
+
+
+def not_on_the_list(session: Session, event_id, q: str | None, *, limit: int = 5) -> list[Actor]:
+    """Actors whose name contains `q` and who are not on the event's list (walk-ins)."""
+    key = search_key(q or "")
+    if not key or not storable(key):
+        return []
+    event = get_event(session, event_id)
+    return list(
+        session.scalars(
+            select(Actor)
+            .where(
+                Actor.archived.is_(False),
+                Actor.search_name.like("%" + escape_like(key) + "%", escape="\\"),
+                ~exists().where(
+                    and_(Invitation.event_id == event.id, Invitation.actor_id == Actor.id)
+                ),
+            )
+            .order_by(Actor.search_name, Actor.id)
+            .limit(limit)
+        )
+    )
+
+
+def check_in_walk_in(
+    session: Session, event_id, actor_id, *, user_id: int | None = None, now=None
+) -> Invitation:
+    """Someone who came without being on the list: put on it (channel `event`: not invited,
+    so never exported as an invitee) and checked in at once."""
+    event = get_event(session, event_id)
+    ident = as_id(actor_id)
+    actor = session.get(Actor, ident) if ident is not None else None
+    if actor is None or actor.archived:
+        raise NotFound("actor", actor_id)
+    now = now or utcnow()
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.actor_id == actor.id)
+    )
+    if invitation is None:
+        invitation = Invitation(
+            event_id=event.id,
+            actor_id=actor.id,
+            channel=Channel.EVENT,
+            channel_overridden=False,
+            status=InvitationStatus.TO_INVITE,
+            created_at=now,
+            updated_at=now,
+            updated_by_id=user_id,
+        )
+        session.add(invitation)
+        session.flush()
+    return mark_attendance(session, invitation.id, user_id=user_id, now=now)
 
 
 def undo_attendance(

@@ -51,6 +51,13 @@ class CheckInForm(FlaskForm):
     undo = HiddenField()
 
 
+class WalkInForm(FlaskForm):
+    """Check in someone who came without being on the list, keeping the search."""
+
+    actor = HiddenField()
+    q = HiddenField()
+
+
 class BuilderForm(FlaskForm):
     """The invitation list builder: the criteria, a target per kind, a name to save them as.
 

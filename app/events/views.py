@@ -15,7 +15,14 @@ from flask_login import current_user
 from app.analysis import reading_session
 from app.auth import role_required
 from app.contacts.forms import moment_for_input
-from app.events.forms import BuilderForm, ButtonForm, CheckInForm, EventForm, InvitationForm
+from app.events.forms import (
+    BuilderForm,
+    ButtonForm,
+    CheckInForm,
+    EventForm,
+    InvitationForm,
+    WalkInForm,
+)
 from app.extensions import db
 from app.forms import put_errors_on_form, vocabulary_choices
 from app.i18n import translate_errors, translate_message
@@ -213,7 +220,31 @@ def check_in(event_id):
         page=page_number(request.args.get("page")),
         per_page=current_app.config["PER_PAGE"],
     )
-    return render_template("events/check_in.html", event=event, invitees=invitees, q=q, form=form)
+    return render_template(
+        "events/check_in.html",
+        event=event,
+        invitees=invitees,
+        walk_ins=invitation_service.not_on_the_list(db.session, event.id, q),
+        q=q,
+        form=form,
+        walk_in_form=WalkInForm(),
+    )
+
+
+@bp.route("/<event_id>/walk-in", methods=["POST"])
+def walk_in(event_id):
+    event = event_or_404(event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        try:
+            invitation = invitation_service.check_in_walk_in(
+                db.session, event.id, form.actor.data, user_id=current_user.id
+            )
+            db.session.commit()
+        except NotFound:
+            abort(404)
+        flash(_("%(name)s is checked in.", name=invitation.actor.name), "success")
+    return redirect(url_for("events.check_in", event_id=event.id, q=form.q.data or None))
 
 
 @bp.route("/<event_id>/representation")

@@ -13,6 +13,7 @@ from crm.invitations import (
     add_invitations,
     build_invitations,
     check_channel,
+    check_in_walk_in,
     invitation_counts,
     invite_channel,
     list_invitations,
@@ -453,3 +454,16 @@ def test_an_unknown_district_or_theme_is_refused_not_an_empty_list(session, city
     assert set(error.value.errors) == {"district", "theme"}
     assert "Belsel" in error.value.errors["district"][0].render()
     assert "ruimtevaart" in error.value.errors["theme"][0].render()
+
+
+def test_a_walk_in_is_never_exported_as_an_invitee(session, make_actor, make_event):
+    invited = make_actor(phone=PHONE)
+    walk_in = make_actor(email="w@example.be")
+    event = make_event(starts_at=NOW - timedelta(hours=1))
+    add_invitations(session, event.id, actor_ids=[invited.id], now=NOW)
+    check_in_walk_in(session, event.id, walk_in.id, now=NOW)
+    session.commit()
+
+    export = count_invitation_export(session, event.id, kind="invitations_csv")
+
+    assert (export.rows, export.left_out) == (1, {"walk_in": 1})

@@ -731,3 +731,34 @@ def test_a_check_in_search_with_a_nul_byte_shows_nobody(
 
     assert response.status_code == 200
     assert 'id="invitees"' not in response.get_data(as_text=True)
+
+
+def test_someone_who_came_without_an_invitation_is_found_and_checked_in(
+    staff, client, session, make_event, make_actor, invite
+):
+    event = make_event(starts_at=utcnow() - timedelta(hours=1))
+    invite(event, make_actor(name="Jan Peeters", phone=PHONE))
+    walk_in = make_actor(name="Jana Wuyts", email="jana@example.be")
+
+    page = client.get(f"/events/{event.id}/check-in?q=jana").get_data(as_text=True)
+    response = post_form(
+        client, f"/events/{event.id}/walk-in", {"actor": str(walk_in.id), "q": "jana"}
+    )
+
+    assert f'<li data-actor-id="{walk_in.id}">' in page
+    assert response.status_code == 302
+    session.expire_all()
+    invitation = session.scalar(select(Invitation).where(Invitation.actor_id == walk_in.id))
+    assert (invitation.status, invitation.channel) == ("attended", "event")
+    contact = session.scalar(select(ContactLog).where(ContactLog.actor_id == walk_in.id))
+    assert (contact.channel, contact.outcome) == ("event", "reached")
+    again = client.get(f"/events/{event.id}/check-in?q=jana").get_data(as_text=True)
+    assert f'<li data-actor-id="{walk_in.id}">' not in again  # on the list now
+
+
+def test_a_walk_in_of_an_unknown_actor_is_not_found(staff, client, make_event):
+    event = make_event()
+
+    response = post_form(client, f"/events/{event.id}/walk-in", {"actor": "99999"})
+
+    assert response.status_code == 404
