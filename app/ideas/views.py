@@ -38,6 +38,9 @@ from crm.validation import parse_id
 from crm.vocabulary import IDEA_STATUS_LABELS
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
+# A theme can gather thousands of participants: the page shows this many per channel, the CSV
+# has everyone.
+SHOWN_PER_CHANNEL = 200
 
 LIST_FILTERS = ("status", "theme", "event")
 
@@ -248,6 +251,7 @@ def _render_keep_warm(scope: dict, rows, error: Invalid | None = None):
         scope=scope,
         rows=rows,
         groups=idea_service.by_channel(rows or []),
+        shown_per_channel=SHOWN_PER_CHANNEL,
         errors=translate_errors(error) if error else {},
         choices=_choices(),
     )

@@ -352,6 +352,21 @@ def test_the_keep_warm_page_groups_people_by_channel_with_their_details(staff, c
     assert 'id="keep-warm-csv"' not in page  # staff without export permission
 
 
+def test_a_long_keep_warm_list_shows_the_first_people_per_channel_and_counts_the_rest(
+    staff, client, make_event, make_actor, attended, monkeypatch
+):
+    monkeypatch.setattr("app.ideas.views.SHOWN_PER_CHANNEL", 2)
+    event = make_event()
+    attended(event, *(make_actor(name=f"Mail {n}", email=f"m{n}@example.be") for n in range(5)))
+
+    page = page_of(client.get(f"/ideas/keep-warm?event={event.id}&lang=en"))
+
+    section = page[page.index('id="channel-email"') :]
+    section = section[: section.index("</section>")]
+    assert section.count("<tr data-actor-id=") == 2
+    assert 'data-more="3"' in section and "3 more on the downloaded list." in section
+
+
 def test_the_keep_warm_page_asks_for_exactly_one_of_event_or_theme(staff, client, atelier):
     event, _, _ = atelier
 
