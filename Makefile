@@ -34,8 +34,8 @@ extract-messages: install
 	$(BIN)/pybabel -q update -N -i app/translations/messages.pot -d app/translations
 
 lint: install
-	$(BIN)/ruff check app crm mapping tests bench
-	$(BIN)/ruff format --check app crm mapping tests bench
+	$(BIN)/ruff check app crm demo mapping tests bench
+	$(BIN)/ruff format --check app crm demo mapping tests bench
 
 bench: install
 	$(BIN)/python bench/actor_list.py

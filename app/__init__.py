@@ -67,8 +67,8 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app import api, cli, errors, security
+    from app.accounts import views as accounts
     from app.actors import views as actors
-    from app.admin import views as admin
     from app.auth import views as auth_views
     from app.contacts import views as contacts
     from app.events import views as events
@@ -81,7 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_views.bp,
         actors.bp,
         contacts.bp,
-        admin.bp,
+        accounts.bp,
         outreach.bp,
         maps.bp,
         events.bp,

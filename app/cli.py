@@ -18,21 +18,21 @@ from tqdm import tqdm
 
 from app.analysis import current_analysis
 from app.extensions import db
-from app.outreach import report
-from app.outreach.plan import PlanFilters, ranked_actions
 from crm.actors import choices_of_districts
-from crm.demo import (
+from crm.messages import Invalid, NotFound
+from crm.users import create_user, find_user_by_email, issue_api_token, list_users, set_password
+from crm.validation import display_phone
+from crm.worklist import contact_cards
+from demo.city import (
     DatabaseNotEmpty,
     default_relations,
     has_actors,
     load_demo_data,
     settle_after_load,
 )
-from crm.demo_events import load_demo_events
-from crm.messages import Invalid, NotFound
-from crm.users import create_user, find_user_by_email, issue_api_token, list_users, set_password
-from crm.validation import display_phone
-from crm.worklist import contact_cards
+from demo.events import load_demo_events
+from mapping import report
+from mapping.filters import AnalysisFilter
 
 ADMIN_EMAIL = "admin@bereik.example"  # reserved for examples (RFC 2606): never a real mailbox
 BOOTSTRAP_ACTORS = 2_000
@@ -208,7 +208,7 @@ def _create_admin(password: str):
 
 
 def _load_demo(**options):
-    """Run crm.demo on the session's connection with a progress bar, then commit."""
+    """Run demo.city on the session's connection with a progress bar, then commit."""
     session = db.session
     relations = options.get("relations")
     total = (
@@ -268,9 +268,9 @@ def reach_report_command(district: str | None, output_format: str, lang: str | N
     if district is not None and district not in districts:
         db.session.rollback()
         _fail(f"Unknown district {district!r}; choose one of: {', '.join(districts)}.")
-    filters = PlanFilters(district=district or "")
+    filters = AnalysisFilter(district=district or "")
     analysis = current_analysis()
-    cards = contact_cards(db.session, [r.actor_id for r in ranked_actions(analysis, filters)])
+    cards = contact_cards(db.session, [r.actor_id for r in filters.recommendations(analysis)])
     # Read only: end the transaction (on SQLite a write lock) before writing to a slow pipe.
     db.session.rollback()
     out = io.StringIO()

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from crm.messages import NotFound
 
 
 def wants_json() -> bool:
@@ -25,6 +26,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return _respond(error.code or 500, _describe(error.code))
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        # Every page asks the services for its objects by the id in its URL: an unknown id
+        # (also -1, 01 or 2**64) is this page, never a per-area helper (the API answers its own).
+        db.session.rollback()
+        return _respond(404, _describe(404))
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):

@@ -6,9 +6,8 @@ from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 
-from crm import vocabulary
+from crm import permissions, vocabulary
 from crm.clock import utcnow
-from crm.invitations import LEFT_OUT_REASONS
 from crm.messages import Invalid, Message
 from crm.reach import actor_reach_status
 from crm.validation import display_phone
@@ -84,7 +83,12 @@ LABEL_GROUPS = {
     "invitation_status": vocabulary.INVITATION_STATUS_LABELS,
     "idea_status": vocabulary.IDEA_STATUS_LABELS,
     "quadrant": vocabulary.QUADRANT_LABELS,
-    "left_out": LEFT_OUT_REASONS,
+    "left_out": vocabulary.LEFT_OUT_REASON_LABELS,
+    "action": vocabulary.NEXT_ACTION_LABELS,
+    "flag": vocabulary.GROUP_FLAG_LABELS,
+    "keep_warm_channel": vocabulary.KEEP_WARM_CHANNEL_LABELS,
+    "keep_warm_role": vocabulary.KEEP_WARM_ROLE_LABELS,
+    "export_kind": vocabulary.EXPORT_KIND_LABELS,
 }
 
 
@@ -97,5 +101,8 @@ def register_template_helpers(app: Flask) -> None:
         show_datetime=show_datetime,
         show_date=show_date,
         display_phone=display_phone,
+        translate_message=translate_message,
         vocabulary=vocabulary,
+        # What the user may do: `may_export(current_user)`, never a role name in a template.
+        **{permission.name: permission for permission in permissions.PERMISSIONS},
     )

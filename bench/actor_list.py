@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/actor_list.py [--postgres] [--rounds 40] [--keep DIR]
 
-Both databases are filled with crm.demo (the 100 000-actor one with 1 000 000 contacts) and
+Both databases are filled with demo.city (the 100 000-actor one with 1 000 000 contacts) and
 measured side by side in one run: requests alternate between the sizes, so that the noise of a
 shared machine falls on both alike. The headline figures use searches that fill page 1 at
 both sizes (like for like); typical name searches are listed below them. Requests go through

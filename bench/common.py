@@ -1,4 +1,4 @@
-"""Shared set-up of the benchmarks: throwaway databases filled with crm.demo."""
+"""Shared set-up of the benchmarks: throwaway databases filled with demo.city."""
 
 import os
 import shutil
@@ -19,9 +19,9 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from app import create_app  # noqa: E402
 from crm.db import make_engine, make_session_factory  # noqa: E402
-from crm.demo import default_relations, has_actors, load_demo_data, settle_after_load  # noqa: E402
 from crm.models import User  # noqa: E402
 from crm.users import create_user  # noqa: E402
+from demo.city import default_relations, has_actors, load_demo_data, settle_after_load  # noqa: E402
 from tests.support import pg_cluster  # noqa: E402
 from tests.support.database import migrate  # noqa: E402
 
@@ -97,7 +97,7 @@ def prepare(
     seed: int = 1,
     user: BenchUser | None = None,
 ) -> None:
-    """Migrate and fill the database with crm.demo, unless it already has actors (kept from an
+    """Migrate and fill the database with demo.city, unless it already has actors (kept from an
     earlier run); then create `user` if it is missing."""
     engine = make_engine(url)
     try:

@@ -3,7 +3,7 @@
     .venv/bin/python bench/invitations.py [--actors 100000] [--sizes 1000 10000]
                                           [--repeat 3] [--keep DIR]
 
-On a SQLite database of `--actors` actors (crm.demo, 2 contacts per actor: the builder reads
+On a SQLite database of `--actors` actors (demo.city, 2 contacts per actor: the builder reads
 the actors' denormalised contact dates, not the contacts; `--keep DIR` keeps the file there and
 reuses it), for each list size: an event with that capacity, and the list built by
 crm.invitations.build_invitations with no criteria and no targets (timed, with the proposal
@@ -26,6 +26,7 @@ from datetime import timedelta
 from common import BenchUser, logged_in_client, prepare, scratch_dir, sqlite_url  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from crm.builder import Criteria, build_invitations, propose_invitations  # noqa: E402
 from crm.clock import utcnow  # noqa: E402
 from crm.db import make_engine, make_session_factory  # noqa: E402
 from crm.events import create_event  # noqa: E402
@@ -34,7 +35,6 @@ from crm.exports import (  # noqa: E402
     start_invitation_export,
     write_invitations_xlsx,
 )
-from crm.invitations import Criteria, build_invitations, propose_invitations  # noqa: E402
 from crm.models import Actor, Invitation  # noqa: E402
 from crm.vocabulary import Channel, ExportKind  # noqa: E402
 

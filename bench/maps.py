@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/maps.py [--sizes 1000 10000 100000] [--repeat 3] [--keep DIR]
 
-For 1 000, 10 000 and 100 000 actors (10 contacts and 3 relations per actor, crm.demo, in
+For 1 000, 10 000 and 100 000 actors (10 contacts and 3 relations per actor, demo.city, in
 temporary SQLite files; `--keep DIR` keeps them there and reuses them), with the analysis
 cached: the build time and the JSON size (len(fig.to_json())) of the network map page figure
 (mapping.figures.network_figure, default node limit: the group map above 2 000 actors) and of

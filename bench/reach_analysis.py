@@ -3,7 +3,7 @@
     .venv/bin/python bench/reach_analysis.py [--postgres] [--repeat 3] [--keep DIR] [--profile]
 
 A database of 100 000 actors, 1 000 000 contacts and 300 000 relations is filled with
-crm.demo (in a child process, so that the load does not count in this process's peak memory),
+demo.city (in a child process, so that the load does not count in this process's peak memory),
 then measured in one run: the graph build (mapping.build.load_graph), the full analysis cold
 (after clear_cache) and warm (the cached result), and the floor: one raw DB-API pass that reads
 every contact once. Goals: cold < 5 s and within 20 x the raw pass; warm < 50 ms; peak memory

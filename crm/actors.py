@@ -7,10 +7,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import delete, exists, false, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm.clock import utcnow
-from crm.messages import N_, Conflict, Invalid, Message, NotFound
+from crm.edits import check_version, conflict_when_stale
+from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import (
     ADDRESS_MAX,
     NAME_MAX,
@@ -24,7 +24,7 @@ from crm.models import (
     actor_themes,
 )
 from crm.paging import Page, paginate
-from crm.reach import window_start
+from crm.reach import status_condition, window_start
 from crm.validation import (
     as_id,
     clean_text,
@@ -40,7 +40,7 @@ from crm.validation import (
     search_key,
     storable,
 )
-from crm.vocabulary import Channel, Kind, Language, ReachStatus
+from crm.vocabulary import Channel, Kind, Language
 
 WRITABLE_FIELDS = (
     "name",
@@ -99,7 +99,7 @@ def update_actor(
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
     refuse_unknown_fields(changes, WRITABLE_FIELDS)
     actor = get_actor(session, actor_id)
-    _check_version(actor, version)
+    check_version(actor, version, _stale_edit(actor))
     values = _clean_fields(session, changes)
     _apply(actor, values)
     actor.updated_at = now or utcnow()
@@ -107,7 +107,8 @@ def update_actor(
     # table) changed or the save lands in the same second as the last: else a stale edit of the
     # themes would overwrite a colleague's silently.
     flag_modified(actor, "updated_at")
-    _flush_or_conflict(session, actor)
+    with conflict_when_stale(session, _STALE_SAVE):
+        session.flush()
     return actor
 
 
@@ -117,11 +118,12 @@ def set_archived(
     """Archive (drop from lists, analyses and exports, keep history) or restore an actor."""
     actor = get_actor(session, actor_id)
     if version is not None:
-        _check_version(actor, version)
+        check_version(actor, version, _stale_edit(actor))
     if actor.archived != archived:
         actor.archived = archived
         actor.updated_at = utcnow()
-        _flush_or_conflict(session, actor)
+        with conflict_when_stale(session, _STALE_SAVE):
+            session.flush()
     return actor
 
 
@@ -180,7 +182,9 @@ def search_actors(
             )
         )
     if status:
-        conditions.append(_status_condition(status, window_start(now or utcnow(), window_days)))
+        conditions.append(
+            status_condition(status, since=window_start(now or utcnow(), window_days))
+        )
     query = select(Actor).where(*conditions)
     if sort == "district":
         query = query.outerjoin(District, Actor.district_id == District.id)
@@ -292,30 +296,19 @@ def _apply(actor: Actor, values: dict) -> None:
         actor.search_name = search_key(values["name"])[:NAME_MAX]
 
 
-def _check_version(actor: Actor, version) -> None:
-    if version is None or str(version) != str(actor.version):
-        raise Conflict(
-            Message(
-                N_(
-                    "Someone else saved %(name)s in the meantime. Your changes were not saved: "
-                    "check the current details and enter them again."
-                ),
-                name=actor.name,
-            ),
-            current_version=actor.version,
-        )
+def _stale_edit(actor: Actor) -> Message:
+    return Message(
+        N_(
+            "Someone else saved %(name)s in the meantime. Your changes were not saved: "
+            "check the current details and enter them again."
+        ),
+        name=actor.name,
+    )
 
 
-def _flush_or_conflict(session: Session, actor: Actor) -> None:
-    try:
-        session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(
-            Message(
-                N_("Someone else saved this actor in the meantime. Your changes were not saved.")
-            )
-        ) from None
+_STALE_SAVE = Message(
+    N_("Someone else saved this actor in the meantime. Your changes were not saved.")
+)
 
 
 def _district_or_none(session: Session, name) -> District | None:
@@ -382,35 +375,17 @@ def _search_conditions(q: str | None) -> list:
         return [Actor.phone == e164]
     if "@" in text:
         return [Actor.email.like(escape_like(text.lower()) + "%", escape="\\")]
-    return [Actor.search_name.like("%" + escape_like(search_key(text)) + "%", escape="\\")]
+    return [name_contains(text)]
+
+
+def name_contains(text: str):
+    """Actors whose name contains `text`, accents and case ignored (a SQL condition)."""
+    return Actor.search_name.like("%" + escape_like(search_key(text)) + "%", escape="\\")
 
 
 def escape_like(text: str) -> str:
     """Text for a LIKE pattern with `escape="\\"`: its %, _ and \\ match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _status_condition(status: str, since: datetime):
-    def within(column):
-        return column >= since
-
-    def outside(column):
-        return column.is_(None) | (column < since)
-
-    direct, reached, attempted = (
-        Actor.last_direct_reached_at,
-        Actor.last_reached_at,
-        Actor.last_attempt_at,
-    )
-    if status == ReachStatus.DIRECT:
-        return within(direct)
-    if status == ReachStatus.DIGITAL_ONLY:
-        return outside(direct) & within(reached)
-    if status == ReachStatus.ATTEMPTED:
-        return outside(direct) & outside(reached) & within(attempted)
-    if status == ReachStatus.NONE:
-        return outside(direct) & outside(reached) & outside(attempted)
-    return false()  # an unknown status used to list the unreached actors
 
 
 def _ordering(sort: str) -> list:

@@ -1,19 +1,18 @@
 """Use cases on contact logs: log, edit, delete, list, follow-ups."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from crm.clock import utcnow
+from crm.clock import CITY_TIMEZONE, today_in_city, utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import TEXT_MAX, Actor, ContactLog
 from crm.paging import Page, paginate
 from crm.validation import as_id, clean_text, collect_errors, echo, parse_choice, parse_date
 from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Direction, Outcome
 
-CITY_TIMEZONE = ZoneInfo("Europe/Brussels")
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 1, 1)
 CONTACT_DATE_FIELDS = (
@@ -272,9 +271,3 @@ def _occurred_at(raw, *, now: datetime) -> datetime:
 def _as_utc(moment: datetime) -> datetime:
     """A stored (naive UTC) moment, marked as UTC for `parse_occurred_at`."""
     return moment.replace(tzinfo=UTC)
-
-
-def today_in_city(now: datetime | None = None) -> date:
-    """Today's date in Brussels (follow-ups are dates people read on a calendar)."""
-    moment = (now or utcnow()).replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(CITY_TIMEZONE).date()

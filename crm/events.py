@@ -5,12 +5,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm.actors import themes_by_name
 from crm.clock import utcnow
 from crm.contacts import parse_occurred_at
-from crm.messages import N_, Conflict, Invalid, Message, NotFound
+from crm.edits import check_version, conflict_when_stale
+from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import ADDRESS_MAX, NAME_MAX, TEXT_MAX, Event
 from crm.paging import Page, paginate
 from crm.validation import (
@@ -27,6 +27,7 @@ WRITABLE_FIELDS = ("name", "type", "starts_at", "place", "capacity", "themes", "
 MAX_CAPACITY = 10_000
 EARLIEST_EVENT = datetime(2000, 1, 1)
 LATEST_AHEAD = timedelta(days=5 * 366)  # an event more than five years ahead is a typo
+_STALE = Message(N_("Someone else saved this event in the meantime. Your changes were not saved."))
 
 
 def get_event(session: Session, event_id) -> Event:
@@ -60,26 +61,13 @@ def update_event(
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
     refuse_unknown_fields(changes, WRITABLE_FIELDS)
     event = get_event(session, event_id)
-    if version is None or str(version) != str(event.version):
-        raise Conflict(
-            Message(
-                N_("Someone else saved this event in the meantime. Your changes were not saved."),
-            ),
-            current_version=event.version,
-        )
+    check_version(event, version, _STALE)
     now = now or utcnow()
     _apply(event, _clean_fields(session, changes, now=now, required=()))
     event.updated_at = now
     flag_modified(event, "updated_at")  # the version moves even when only the themes changed
-    try:
+    with conflict_when_stale(session, _STALE):
         session.flush()
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(
-            Message(
-                N_("Someone else saved this event in the meantime. Your changes were not saved.")
-            )
-        ) from None
     return event
 
 

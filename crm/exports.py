@@ -19,19 +19,21 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from crm.channels import ContactDetails, blocked_reason, contact_details_columns
 from crm.clock import utcnow
 from crm.events import get_event
-from crm.invitations import blocked_reason
 from crm.messages import N_, Invalid
 from crm.models import Actor, District, Event, ExportLog, Invitation
 from crm.paging import Page, paginate
 from crm.validation import display_phone, echo, search_key
 from crm.vocabulary import (
     CHANNEL_LABELS,
+    COLUMN_LABELS,
     INVITATION_STATUS_LABELS,
     KIND_LABELS,
     Channel,
     ExportKind,
+    LeftOutReason,
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"):
@@ -108,18 +110,18 @@ def log_export(
 
 # --- invitation lists: CSV, XLSX and the call sheet ---------------------------------------------
 
-# The columns of an invitation export, with their header msgids.
-INVITATION_COLUMNS = {
-    "name": N_("Name"),
-    "kind": N_("Kind"),
-    "district": N_("District"),
-    "channel": N_("Channel"),
-    "status": N_("Status"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail address"),
-    "address": N_("Address"),
-    "postcode": N_("Postcode"),
-}
+# The columns of an invitation export (their titles: vocabulary.COLUMN_LABELS).
+INVITATION_COLUMNS = (
+    "name",
+    "kind",
+    "district",
+    "channel",
+    "status",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+)
 DEFAULT_DIALECT = "excel-be"
 STREAM_ROWS = 1000  # rows fetched per round trip while streaming; memory stays flat
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -131,54 +133,27 @@ FORMATS = {
     ExportKind.CALL_SHEET: "html",
 }
 
-# What decides whether an invitation's channel is blocked (crm.invitations.blocked_reason): the
-# channel, the three do-not flags and whether phone, e-mail and address are filled in. The
-# counting pass groups by exactly these values and the streaming pass looks each row's values up
-# in the result, so the two passes agree by construction.
-_HAS_PHONE = (func.coalesce(Actor.phone, "") != "").label("has_phone")
-_HAS_EMAIL = (func.coalesce(Actor.email, "") != "").label("has_email")
-_HAS_ADDRESS = (func.trim(func.coalesce(Actor.address, "")) != "").label("has_address")
+# What decides whether an invitation's channel is blocked (crm.channels.blocked_reason): the
+# channel and the actor's contact details (their SQL twin). The counting pass groups by exactly
+# these values and the streaming pass looks each row's values up in the result, so the two
+# passes agree by construction.
 _BLOCKING_COLUMNS = (
     Invitation.channel,
-    Actor.do_not_phone,
-    Actor.do_not_email,
-    Actor.do_not_visit,
-    _HAS_PHONE,
-    _HAS_EMAIL,
-    _HAS_ADDRESS,
+    *contact_details_columns(),
     Actor.archived,  # archived actors leave every list and export (crm.actors.set_archived)
 )
-
-
-@dataclass(frozen=True)
-class _ContactDetails:
-    """What blocked_reason reads of an actor, rebuilt from one group of the counting pass."""
-
-    phone: bool
-    email: bool
-    address: str
-    do_not_phone: bool
-    do_not_email: bool
-    do_not_visit: bool
 
 
 class _Reasons(dict):
     """Blocking key -> reason (None: the channel can be used), filled on first sight."""
 
     def __missing__(self, key: tuple) -> str | None:
-        channel, no_phone, no_email, no_visit, has_phone, has_email, has_address, archived = key
+        channel, *details, archived = key
         if archived:
-            self[key] = "archived"
-            return "archived"
-        details = _ContactDetails(
-            phone=has_phone,
-            email=has_email,
-            address="x" if has_address else "",
-            do_not_phone=no_phone,
-            do_not_email=no_email,
-            do_not_visit=no_visit,
-        )
-        reason = self[key] = blocked_reason(details, channel)
+            reason = LeftOutReason.ARCHIVED
+        else:
+            reason = blocked_reason(ContactDetails(*details), channel)
+        self[key] = reason
         return reason
 
 
@@ -189,7 +164,7 @@ def _blocking_key(row) -> tuple:
 @dataclass(frozen=True)
 class InvitationExport:
     """One export of an event's invitation list, counted before its body is streamed: how many
-    rows it holds and how many invitations are left out, per reason (a LEFT_OUT_REASONS key),
+    rows it holds and how many invitations are left out, per reason (a LeftOutReason),
     because their channel is blocked now (a do-not flag set after the list was built, a phone
     number removed) or the actor was archived."""
 
@@ -336,7 +311,7 @@ def _identity(text: str) -> str:
 
 def invitation_header(translate: Callable[[str], str] = _identity) -> list[str]:
     """The translated column titles of an invitation export."""
-    return [translate(msgid) for msgid in INVITATION_COLUMNS.values()]
+    return [translate(COLUMN_LABELS[column]) for column in INVITATION_COLUMNS]
 
 
 def invitation_rows(

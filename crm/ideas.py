@@ -1,28 +1,23 @@
-"""Ideas raised at events: create, edit, their owners and dated status updates, and the
-keep-warm list (the participants and owners to send news on their ideas, each with the channel
-to reach them: e-mail, else a letter, else a phone call; never silence).
+"""Ideas raised at events: create, edit, their owners and dated status updates (the news the
+keep-warm list, crm.keep_warm, brings to the people who carry them).
 
 The idea's `status` is always the status of its latest update (by date, then by entry): every
 status change is an `IdeaUpdate`, so the timeline and the keep-warm list tell the same story.
 """
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from crm.actors import search_actors
-from crm.clock import utcnow
-from crm.contacts import today_in_city
-from crm.exports import csv_chunks, log_export
-from crm.invitations import LEFT_OUT_REASONS, blocked_reason
-from crm.messages import N_, Conflict, Invalid, Message, NotFound
+from crm.clock import today_in_city, utcnow
+from crm.edits import check_version, conflict_when_stale
+from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -30,17 +25,14 @@ from crm.models import (
     Event,
     Idea,
     IdeaUpdate,
-    Invitation,
     Theme,
     User,
-    event_themes,
 )
 from crm.paging import Page, paginate
 from crm.validation import (
     as_id,
     clean_text,
     collect_errors,
-    display_phone,
     echo,
     parse_choice,
     parse_date,
@@ -50,29 +42,14 @@ from crm.validation import (
     storable,
 )
 from crm.vocabulary import (
-    IDEA_STATUS_LABELS,
-    KIND_LABELS,
-    Channel,
-    ExportKind,
     IdeaStatus,
-    InvitationStatus,
-    Kind,
 )
 
 WRITABLE_FIELDS = ("title", "description", "theme", "event_id", "owner_ids", "status")
 EARLIEST_UPDATE = date(2000, 1, 1)  # an update dated before this is a typo
 MAX_OWNERS = 50
+_STALE = Message(N_("Someone else saved this idea in the meantime. Your changes were not saved."))
 
-# The channels of the keep-warm list, in the order of the rule; "none" keeps them on the list.
-KEEP_WARM_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.PHONE, "none")
-KEEP_WARM_CHANNEL_LABELS = {
-    Channel.EMAIL: N_("E-mail"),
-    Channel.LETTER: N_("Letter"),
-    Channel.PHONE: N_("Phone call"),
-    "none": N_("No way to reach them yet"),
-}
-PARTICIPANT, OWNER = "participant", "owner"
-ROLE_LABELS = {PARTICIPANT: N_("Participant"), OWNER: N_("Idea owner")}
 
 # An owner line in the form: "Vzw De Vlaskop (#12)" as the edit form shows it, "#12" or "12".
 _NUMBERED_LINE = re.compile(r"\(#\s*(\S+?)\s*\)\s*$")
@@ -146,12 +123,11 @@ def update_idea(
     A changed `status` is recorded as a status update dated today."""
     refuse_unknown_fields(changes, WRITABLE_FIELDS)
     idea = get_idea(session, idea_id)
-    if version is None or str(version) != str(idea.version):
-        raise Conflict(_conflict_message(), current_version=idea.version)
+    check_version(idea, version, _STALE)
     now = now or utcnow()
     values = _clean_fields(session, changes)
     new_status = values.pop("status", None)
-    with _conflict_when_stale(session):
+    with conflict_when_stale(session, _STALE):
         _apply(idea, values)
         idea.updated_at = now
         flag_modified(idea, "updated_at")  # the version moves even when only the owners changed
@@ -169,7 +145,7 @@ def set_owners(session: Session, idea_id, owner_ids, *, now: datetime | None = N
     stored."""
     idea = get_idea(session, idea_id)
     owners = _owners(session, owner_ids)
-    with _conflict_when_stale(session):
+    with conflict_when_stale(session, _STALE):
         idea.owners = owners
         idea.updated_at = now or utcnow()
         flag_modified(idea, "updated_at")
@@ -272,167 +248,6 @@ def list_updates(session: Session, idea_id) -> list[StatusUpdate]:
     ]
 
 
-# --- the keep-warm list -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class KeepWarmIdea:
-    """One of the actor's ideas with its latest status and the date of its latest update."""
-
-    idea_id: int
-    title: str
-    status: str
-    updated_on: date | None
-
-
-@dataclass(frozen=True)
-class KeepWarmRow:
-    """One actor to keep warm: who, why (roles), their ideas and how to reach them.
-
-    `channel` is one of KEEP_WARM_CHANNELS; for "none", `reasons` says why (LEFT_OUT_REASONS
-    keys). Details blocked by a do-not flag are left empty; `phone` is in national format."""
-
-    actor_id: int
-    name: str
-    kind: str
-    district: str
-    roles: tuple[str, ...]
-    ideas: tuple[KeepWarmIdea, ...]
-    channel: str
-    reasons: tuple[str, ...]
-    email: str
-    address: str
-    postcode: str
-    phone: str
-
-
-def keep_warm_list(session: Session, *, event_id=None, theme=None) -> list[KeepWarmRow]:
-    """The participants (attended) and idea owners of one event or of one theme, one row per
-    actor by name, each with their ideas' latest status and the channel to send news by."""
-    event_given = event_id not in (None, "")
-    theme_given = theme not in (None, "") and str(theme).strip() != ""
-    if event_given == theme_given:
-        raise Invalid.on("scope", N_("Choose an event or a theme (one of the two)."))
-    if event_given:
-        event = _event(session, event_id, field="event_id")
-        events = select(Event.id).where(Event.id == event.id)
-        ideas_in_scope = Idea.event_id == event.id
-    else:
-        found = _theme(session, theme, field="theme")
-        events = select(event_themes.c.event_id).where(event_themes.c.theme_id == found.id)
-        ideas_in_scope = Idea.theme_id == found.id
-    participants = set(
-        session.scalars(
-            select(Invitation.actor_id).where(
-                Invitation.event_id.in_(events),
-                Invitation.status == InvitationStatus.ATTENDED,
-            )
-        )
-    )
-    ideas = list(session.scalars(select(Idea).where(ideas_in_scope).order_by(Idea.title, Idea.id)))
-    latest = _latest_updates(session, [i.id for i in ideas])
-    owned: dict[int, list[KeepWarmIdea]] = {}
-    for idea in ideas:
-        update = latest.get(idea.id)
-        item = KeepWarmIdea(
-            idea.id,
-            idea.title,
-            update.status if update else idea.status,
-            update.occurred_on if update else None,
-        )
-        for owner in idea.owners:
-            owned.setdefault(owner.id, []).append(item)
-    ids = participants | set(owned)
-    if not ids:
-        return []
-    actors = session.scalars(
-        select(Actor)
-        .where(Actor.id.in_(ids), Actor.archived.is_(False))
-        .order_by(Actor.search_name, Actor.id)
-    )
-    return [_row(actor, actor.id in participants, owned.get(actor.id, [])) for actor in actors]
-
-
-def keep_warm_channel(actor) -> tuple[str, tuple[str, ...]]:
-    """The channel to send news by and, when there is none, why (LEFT_OUT_REASONS keys):
-    e-mail, else a letter, else a call; poverty organisations are phoned first, then written
-    to, and mailed only when nothing else reaches them (DESIGN.md §1)."""
-    order = (
-        (Channel.PHONE, Channel.LETTER, Channel.EMAIL)
-        if actor.kind == Kind.POVERTY_ORGANISATION
-        else (Channel.EMAIL, Channel.LETTER, Channel.PHONE)
-    )
-    for channel in order:
-        if blocked_reason(actor, channel) is None:
-            return channel, ()
-    flags = []
-    if actor.email and actor.do_not_email:
-        flags.append("do_not_email")
-    if actor.phone and actor.do_not_phone:
-        flags.append("do_not_phone")
-    return "none", tuple(flags) or ("no_contact_details",)
-
-
-def by_channel(rows: Iterable[KeepWarmRow]) -> dict[str, list[KeepWarmRow]]:
-    """The rows grouped by channel, in the order of the rule (every channel present)."""
-    groups: dict[str, list[KeepWarmRow]] = {str(c): [] for c in KEEP_WARM_CHANNELS}
-    for row in rows:
-        groups[row.channel].append(row)
-    return groups
-
-
-def keep_warm_csv(
-    rows: Iterable[KeepWarmRow], *, dialect: str, translate: Callable[[str], str] = str
-) -> Iterator[bytes]:
-    """The keep-warm list as CSV chunks in `dialect`, labels through `translate`.
-
-    An unknown dialect raises `Invalid` at once, before any byte is sent (`csv_chunks`)."""
-    header = [
-        translate(text)
-        for text in (
-            N_("Number"),
-            N_("Name"),
-            N_("Kind"),
-            N_("District"),
-            N_("Role"),
-            N_("Channel"),
-            N_("E-mail address"),
-            N_("Address"),
-            N_("Postcode"),
-            N_("Phone"),
-            N_("Ideas"),
-            N_("Why not reachable"),
-        )
-    ]
-    return csv_chunks(header, (_csv_row(row, translate) for row in rows), dialect=dialect)
-
-
-def export_keep_warm(
-    session: Session,
-    *,
-    event_id=None,
-    theme=None,
-    dialect: str = "excel-be",
-    user_id: int | None = None,
-    translate: Callable[[str], str] = str,
-) -> Iterator[bytes]:
-    """The keep-warm list of an event or a theme as CSV chunks, written in the export log
-    (the caller commits before streaming). `Invalid` (nothing logged) for a bad scope or
-    dialect."""
-    rows = keep_warm_list(session, event_id=event_id, theme=theme)
-    chunks = keep_warm_csv(rows, dialect=dialect, translate=translate)
-    scope = {"event_id": int(event_id)} if event_id not in (None, "") else {"theme": theme}
-    log_export(
-        session,
-        user_id=user_id,
-        kind=ExportKind.KEEP_WARM,
-        event_id=scope.get("event_id"),
-        details={**scope, "dialect": dialect},
-        rows=len(rows),
-    )
-    return chunks
-
-
 # --- helpers -----------------------------------------------------------------------------------
 
 
@@ -441,8 +256,8 @@ def _clean_fields(session: Session, fields: dict) -> dict:
     cleaners = {
         "title": lambda v: clean_text(v, field="title", max_length=NAME_MAX, required=True),
         "description": lambda v: clean_text(v, field="description", max_length=TEXT_MAX) or "",
-        "theme": lambda v: _theme(session, v, field="theme", required=False),
-        "event_id": lambda v: _event(session, v, field="event_id", required=False),
+        "theme": lambda v: theme_field(session, v, field="theme", required=False),
+        "event_id": lambda v: event_field(session, v, field="event_id", required=False),
         "owner_ids": lambda v: _owners(session, v),
         "status": lambda v: parse_choice(v, IdeaStatus, field="status"),
     }
@@ -457,7 +272,8 @@ def _apply(idea: Idea, values: dict) -> None:
         setattr(idea, attributes.get(name, name), value)
 
 
-def _theme(session: Session, raw, *, field: str, required: bool = True) -> Theme | None:
+def theme_field(session: Session, raw, *, field: str, required: bool = True) -> Theme | None:
+    """The theme named in a field (None when empty and not required); `Invalid` if unknown."""
     text = clean_text(raw, field=field, max_length=100, required=required)
     if text is None:
         return None
@@ -467,7 +283,8 @@ def _theme(session: Session, raw, *, field: str, required: bool = True) -> Theme
     return theme
 
 
-def _event(session: Session, raw, *, field: str, required: bool = True) -> Event | None:
+def event_field(session: Session, raw, *, field: str, required: bool = True) -> Event | None:
+    """The event numbered in a field (None when empty and not required); `Invalid` if unknown."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
             raise Invalid.on(field, N_("This field is required."))
@@ -588,14 +405,14 @@ def _record_update(
     )
     session.add(update)
     session.flush()
-    latest = _latest_updates(session, [idea.id]).get(idea.id)
+    latest = latest_updates(session, [idea.id]).get(idea.id)
     if latest is not None and latest.status != idea.status:
         idea.status = latest.status
         idea.updated_at = now
     return update
 
 
-def _latest_updates(session: Session, idea_ids: list[int]) -> dict[int, IdeaUpdate]:
+def latest_updates(session: Session, idea_ids: list[int]) -> dict[int, IdeaUpdate]:
     """The latest update of each idea (by date, then by entry)."""
     latest: dict[int, IdeaUpdate] = {}
     if not idea_ids:
@@ -608,58 +425,3 @@ def _latest_updates(session: Session, idea_ids: list[int]) -> dict[int, IdeaUpda
     for update in updates:
         latest.setdefault(update.idea_id, update)
     return latest
-
-
-def _row(actor: Actor, participant: bool, ideas: list[KeepWarmIdea]) -> KeepWarmRow:
-    channel, reasons = keep_warm_channel(actor)
-    roles = ((PARTICIPANT,) if participant else ()) + ((OWNER,) if ideas else ())
-    return KeepWarmRow(
-        actor_id=actor.id,
-        name=actor.name,
-        kind=actor.kind,
-        district=actor.district.name if actor.district else "",
-        roles=roles,
-        ideas=tuple(ideas),
-        channel=str(channel),
-        reasons=reasons,
-        email="" if actor.do_not_email else actor.email or "",
-        address=actor.address or "",
-        postcode=actor.postcode or "",
-        phone="" if actor.do_not_phone else display_phone(actor.phone),
-    )
-
-
-def _csv_row(row: KeepWarmRow, translate: Callable[[str], str]) -> list:
-    ideas = "; ".join(
-        f"{idea.title} ({translate(IDEA_STATUS_LABELS.get(idea.status, idea.status))}"
-        + (f", {idea.updated_on.isoformat()})" if idea.updated_on else ")")
-        for idea in row.ideas
-    )
-    return [
-        row.actor_id,
-        row.name,
-        translate(KIND_LABELS.get(row.kind, row.kind)),
-        row.district,
-        ", ".join(translate(ROLE_LABELS[r]) for r in row.roles),
-        translate(KEEP_WARM_CHANNEL_LABELS[row.channel]),
-        row.email,
-        row.address,
-        row.postcode,
-        row.phone,
-        ideas,
-        ", ".join(translate(LEFT_OUT_REASONS[r]) for r in row.reasons),
-    ]
-
-
-def _conflict_message() -> Message:
-    return Message(N_("Someone else saved this idea in the meantime. Your changes were not saved."))
-
-
-@contextmanager
-def _conflict_when_stale(session: Session):
-    """Turn a save over a colleague's newer version (StaleDataError) into `Conflict`."""
-    try:
-        yield
-    except StaleDataError:
-        session.rollback()
-        raise Conflict(_conflict_message()) from None

@@ -82,7 +82,7 @@ class User(Base):
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Staff may export invitation lists only when an administrator allows it; coordinators and
-    # administrators always may (crm.users.may_export).
+    # administrators always may (crm.permissions.may_export).
     can_export: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime)

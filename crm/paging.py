@@ -1,5 +1,7 @@
-"""A page of results, shared by every list (actors, contacts)."""
+"""A page of results, the one way every list is paged: a query (`paginate`) or a sequence
+already in memory (`page_of`)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -42,3 +44,10 @@ def paginate(session: Session, query: Select, *, page: int, per_page: int) -> Pa
         return Page([], total, page, per_page)
     items = list(session.scalars(query.limit(min(per_page, total - offset)).offset(offset)))
     return Page(items, total, page, per_page)
+
+
+def page_of(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    """One page of a sequence already in memory, as `paginate` gives one of a query."""
+    page, per_page = max(1, int(page)), max(1, int(per_page))
+    start = (page - 1) * per_page
+    return Page(list(items[start : start + per_page]), len(items), page, per_page)

@@ -1,7 +1,12 @@
-"""An actor's reach status (DESIGN.md §3.1) from its denormalised contact dates."""
+"""An actor's reach status (docs/rules-of-reach.md, "Reach status"), from its denormalised
+contact dates: the rule in Python and its SQL twin, which must agree on every actor
+(tests/domain/test_rule_twins.py proves it on generated actors, on both databases)."""
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement, false
+
+from crm.models import Actor
 from crm.vocabulary import ReachStatus
 
 
@@ -35,3 +40,29 @@ def actor_reach_status(actor, *, now: datetime, window_days: int) -> ReachStatus
         last_attempt_at=actor.last_attempt_at,
         since=window_start(now, window_days),
     )
+
+
+def status_condition(status: str, *, since: datetime) -> ColumnElement[bool]:
+    """The SQL twin of `reach_status`: the actors whose status is `status` (an unknown status
+    matches no actor)."""
+
+    def within(column):
+        return column >= since
+
+    def outside(column):
+        return column.is_(None) | (column < since)
+
+    direct, reached, attempted = (
+        Actor.last_direct_reached_at,
+        Actor.last_reached_at,
+        Actor.last_attempt_at,
+    )
+    if status == ReachStatus.DIRECT:
+        return within(direct)
+    if status == ReachStatus.DIGITAL_ONLY:
+        return outside(direct) & within(reached)
+    if status == ReachStatus.ATTEMPTED:
+        return outside(direct) & outside(reached) & within(attempted)
+    if status == ReachStatus.NONE:
+        return outside(direct) & outside(reached) & outside(attempted)
+    return false()

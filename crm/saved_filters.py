@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm.builder import Criteria
 from crm.clock import utcnow
-from crm.invitations import Criteria
 from crm.messages import N_, Invalid, NotFound
 from crm.models import LABEL_MAX, SavedFilter
 from crm.validation import as_id, clean_text

@@ -12,7 +12,7 @@ from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import NAME_MAX, User
 from crm.validation import as_id, clean_text, collect_errors, parse_choice, parse_email, storable
-from crm.vocabulary import ROLE_RANK, Role
+from crm.vocabulary import Role
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_METHOD = "scrypt"
@@ -134,11 +134,6 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name, User.id)))
 
 
-def has_role(user: User, role: str) -> bool:
-    """Whether the user's role includes the permissions of `role` (admin > coordinator > staff)."""
-    return ROLE_RANK.get(Role(user.role), 0) >= ROLE_RANK[Role(role)]
-
-
 def _encodable(text: str) -> bool:
     try:
         text.encode()
@@ -154,11 +149,6 @@ def _token_hash(token: str) -> str:
 
 def _required(field: str):
     raise Invalid.on(field, N_("This field is required."))
-
-
-def may_export(user: User) -> bool:
-    """Whether the user may export lists of actors (personal data leaving Bereik)."""
-    return bool(user.can_export) or ROLE_RANK.get(user.role, 0) >= ROLE_RANK[Role.COORDINATOR]
 
 
 def set_can_export(session: Session, user_id, allowed: bool) -> User:

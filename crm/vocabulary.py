@@ -1,4 +1,8 @@
-"""The words of DESIGN.md §2 as enumerations, each value with its (English) label msgid."""
+"""Bereik's words as enumerations, each value with its (English) label msgid.
+
+Every label a page, a figure, an export or the CLI shows lives here (docs/architecture.md,
+"Labels"): the app translates them with gettext, the domain marks them with `N_`.
+"""
 
 from enum import StrEnum
 
@@ -107,6 +111,10 @@ class InvitationStatus(StrEnum):
 
 # The channels to invite someone by: each needs its own contact detail and flag.
 INVITE_CHANNELS = (Channel.PHONE, Channel.VISIT, Channel.EMAIL, Channel.LETTER, Channel.SMS)
+# The channels news for a keep-warm list goes by, in the order of the rule; "none" keeps the
+# person on the list with the reason they cannot be reached yet (crm.channels.news_channel).
+NO_CHANNEL = "none"
+KEEP_WARM_CHANNELS = (Channel.EMAIL, Channel.LETTER, Channel.PHONE, NO_CHANNEL)
 
 
 class IdeaStatus(StrEnum):
@@ -124,6 +132,44 @@ class Quadrant(StrEnum):
     KEEP_SATISFIED = "keep_satisfied"
     KEEP_INFORMED = "keep_informed"
     MONITOR = "monitor"
+
+
+class NextAction(StrEnum):
+    """The one next action the rules of reach recommend for an actor to reach."""
+
+    VISIT = "visit"
+    CALL = "call"
+    INTRODUCE = "introduce"
+    FIND_DETAILS = "find_details"
+
+
+class GroupFlag(StrEnum):
+    """Why a group is flagged: too small a share reached directly, or too few actors known."""
+
+    UNDER_REACHED = "under_reached"
+    TOO_FEW_KNOWN = "too_few_known"
+
+
+class LeftOutReason(StrEnum):
+    """Why an actor cannot be reached by a channel (or at all): left off a list or an export."""
+
+    DO_NOT_PHONE = "do_not_phone"
+    DO_NOT_EMAIL = "do_not_email"
+    DO_NOT_VISIT = "do_not_visit"
+    NO_PHONE = "no_phone"
+    NO_EMAIL = "no_email"
+    NO_ADDRESS = "no_address"
+    NO_CONTACT_DETAILS = "no_contact_details"
+    IN_PERSON_IMPOSSIBLE = "in_person_impossible"
+    ARCHIVED = "archived"
+    WALK_IN = "walk_in"
+
+
+class KeepWarmRole(StrEnum):
+    """Why someone is on a keep-warm list: they came to the event, or they carry an idea."""
+
+    PARTICIPANT = "participant"
+    OWNER = "owner"
 
 
 class ExportKind(StrEnum):
@@ -259,4 +305,58 @@ QUADRANT_LABELS: dict[str, str] = {
     Quadrant.KEEP_SATISFIED: N_("Keep satisfied"),
     Quadrant.KEEP_INFORMED: N_("Keep informed"),
     Quadrant.MONITOR: N_("Monitor"),
+}
+
+NEXT_ACTION_LABELS: dict[str, str] = {
+    NextAction.VISIT: N_("Visit"),
+    NextAction.CALL: N_("Call"),
+    NextAction.INTRODUCE: N_("Ask for an introduction"),
+    NextAction.FIND_DETAILS: N_("Find contact details"),
+}
+
+GROUP_FLAG_LABELS: dict[str, str] = {
+    GroupFlag.UNDER_REACHED: N_("Under-reached"),
+    GroupFlag.TOO_FEW_KNOWN: N_("Too few known"),
+}
+
+LEFT_OUT_REASON_LABELS: dict[str, str] = {
+    LeftOutReason.DO_NOT_PHONE: N_("Do not phone"),
+    LeftOutReason.DO_NOT_EMAIL: N_("Do not e-mail"),
+    LeftOutReason.DO_NOT_VISIT: N_("Do not visit"),
+    LeftOutReason.NO_PHONE: N_("No phone number"),
+    LeftOutReason.NO_EMAIL: N_("No e-mail address"),
+    LeftOutReason.NO_ADDRESS: N_("No address"),
+    LeftOutReason.NO_CONTACT_DETAILS: N_("No usable contact details"),
+    LeftOutReason.IN_PERSON_IMPOSSIBLE: N_("Poverty organisation that cannot be phoned or visited"),
+    LeftOutReason.ARCHIVED: N_("Archived actor"),
+    LeftOutReason.WALK_IN: N_("Came without an invitation"),
+}
+
+KEEP_WARM_CHANNEL_LABELS: dict[str, str] = {
+    Channel.EMAIL: N_("E-mail"),
+    Channel.LETTER: N_("Letter"),
+    Channel.PHONE: N_("Phone call"),
+    NO_CHANNEL: N_("No way to reach them yet"),
+}
+
+KEEP_WARM_ROLE_LABELS: dict[str, str] = {
+    KeepWarmRole.PARTICIPANT: N_("Participant"),
+    KeepWarmRole.OWNER: N_("Idea owner"),
+}
+
+# The column titles of the files people open in a spreadsheet (crm.exports, crm.keep_warm).
+COLUMN_LABELS: dict[str, str] = {
+    "number": N_("Number"),
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "district": N_("District"),
+    "role": N_("Role"),
+    "channel": N_("Channel"),
+    "status": N_("Status"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail address"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+    "ideas": N_("Ideas"),
+    "why_not_reachable": N_("Why not reachable"),
 }

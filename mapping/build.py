@@ -15,6 +15,13 @@ import networkx as nx
 from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from crm.channels import (
+    ACTOR_FIELDS,
+    ContactDetails,
+    contact_details_columns,
+    may_call,
+    may_visit,
+)
 from crm.models import Actor, ContactLog, District, Relation, Theme, actor_themes
 from crm.reach import reach_status, window_start
 from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Outcome, ReachStatus
@@ -35,10 +42,7 @@ ACTOR_COLUMNS = (
     Actor.name,
     Actor.kind,
     District.name.label("district"),
-    Actor.phone,
-    Actor.address,
-    Actor.do_not_phone,
-    Actor.do_not_visit,
+    *contact_details_columns(),  # has_phone, has_email, has_address and the do-not flags
     Actor.preferred_channel,
     Actor.influence,
     Actor.interest,
@@ -93,15 +97,12 @@ def graph_from_rows(
 ) -> nx.Graph:
     """Build the graph from plain rows (as `load_graph` reads them, or literal ones in tests).
 
-    `actors`: mappings with the keys of ACTOR_COLUMNS (`id`, `name` and `kind` required, the
-    others may be left out); `relations`: (source, target, strength); parallel relations
-    between two actors keep the strongest.
+    `actors`: mappings with `id`, `name` and `kind`, and any of `district`, `phone`, `email`,
+    `address`, the do-not flags, `preferred_channel`, `influence`, `interest` and the contact
+    dates of an `Actor`; `relations`: (source, target, strength); parallel relations between
+    two actors keep the strongest.
     """
-    names = [column.key for column in ACTOR_COLUMNS]
-    required = frozenset({"id", "name", "kind"})
-    rows = (
-        tuple(row[name] if name in required else row.get(name) for name in names) for row in actors
-    )
+    rows = (_actor_tuple(row) for row in actors)
     return _graph(
         rows,
         relations,
@@ -110,6 +111,17 @@ def graph_from_rows(
         settings=settings,
         now=now,
     )
+
+
+def _actor_tuple(row: Mapping) -> tuple:
+    """A literal actor row as the tuple `load_graph` reads (contact details by their rule)."""
+    details = ContactDetails.from_values(**{k: row[k] for k in ACTOR_FIELDS if k in row})
+    values = {**row, **details._asdict()}
+    required = ("id", "name", "kind")
+    return tuple(values[key] if key in required else values.get(key) for key in _COLUMN_KEYS)
+
+
+_COLUMN_KEYS = [column.key for column in ACTOR_COLUMNS]
 
 
 def _graph(actors, relations, *, themes, failed_calls, settings, now) -> nx.Graph:
@@ -125,10 +137,7 @@ def _graph(actors, relations, *, themes, failed_calls, settings, now) -> nx.Grap
         name,
         kind,
         district,
-        phone,
-        address,
-        do_not_phone,
-        do_not_visit,
+        *details,
         preferred_channel,
         influence,
         interest,
@@ -155,10 +164,7 @@ def _graph(actors, relations, *, themes, failed_calls, settings, now) -> nx.Grap
                     "status": status,
                     "influence": influence or 3,
                     "interest": interest or 3,
-                    "has_phone": bool(phone),
-                    "do_not_phone": bool(do_not_phone),
-                    "do_not_visit": bool(do_not_visit),
-                    "has_address": bool(address and address.strip()),
+                    **_channels(ContactDetails._make(details)),
                     "preferred_channel": preferred_channel,
                     "failed_calls": int(failed_calls.get(actor_id, 0)),
                     "last_direct_at": last_direct,
@@ -182,6 +188,11 @@ def _graph(actors, relations, *, themes, failed_calls, settings, now) -> nx.Grap
             strongest[pair] = strength
     G.add_edges_from((s, t, {"weight": w}) for (s, t), w in strongest.items())
     return G
+
+
+def _channels(details: ContactDetails) -> dict[str, bool]:
+    """The channels of the outreach actions that can reach an actor (crm.channels)."""
+    return {"can_call": may_call(details), "can_visit": may_visit(details)}
 
 
 def city_weight(last_direct_at: datetime, now: datetime, settings: ReachSettings) -> float:

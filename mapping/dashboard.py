@@ -14,12 +14,11 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
+from crm.clock import CITY_TIMEZONE
 from crm.vocabulary import DIRECT_CHANNELS, Channel, Outcome
 
 MONTHS = 24  # reach over time: the current month and the 23 before it
-CITY_TIMEZONE = ZoneInfo("Europe/Brussels")
 # Direct channels first, then the others: the channel mix shows them as two blocks.
 CHANNEL_ORDER = tuple(
     [str(c) for c in Channel if c in DIRECT_CHANNELS]

@@ -12,14 +12,12 @@ import networkx as nx
 import numpy as np
 
 from crm.messages import N_, Message
-from crm.vocabulary import Channel, Kind
+from crm.vocabulary import Channel, GroupFlag, Kind, NextAction
 from mapping.build import CITY
 from mapping.links import ActorLinks
-from mapping.reach import UNDER_REACHED, GroupReach
+from mapping.reach import GroupReach
 from mapping.settings import ReachSettings
 
-VISIT, CALL, INTRODUCE, FIND_DETAILS = "visit", "call", "introduce", "find_details"
-ACTIONS = (VISIT, CALL, INTRODUCE, FIND_DETAILS)
 POVERTY_FLAG = "poverty_organisation"
 TWO_HOP_DISCOUNT = 0.5  # a friend of a friend introduces less readily than a direct tie
 
@@ -87,7 +85,7 @@ def plan(
 
 
 def _recommend(links, groups, *, settings, now) -> list[Recommendation]:
-    flagged = [g for g in groups if g.flag == UNDER_REACHED]
+    flagged = [g for g in groups if g.flag == GroupFlag.UNDER_REACHED]
     nodes, adj, order = links.nodes, links.adj, links.order
     groups_of: dict[int, list[int]] = {}  # actor to reach -> indices into `flagged`
     centrality = np.zeros(len(order))
@@ -151,7 +149,7 @@ def brokers(G: nx.Graph, groups: list[GroupReach], *, top: int = 5) -> list[Brok
 def _brokers(links, groups: list[GroupReach], top: int) -> list[Broker]:
     found = []
     for group in groups:
-        if group.flag != UNDER_REACHED:
+        if group.flag != GroupFlag.UNDER_REACHED:
             continue
         members = links.positions(group)
         counts = links.neighbours_in(members[links.unreached[members]])
@@ -179,41 +177,40 @@ _FIND_DETAILS_REASON = Message(N_("No way to reach them yet: find a phone number
 
 def _next_action(actor_id, nodes, adj, settings: ReachSettings) -> tuple[str, Message, int | None]:
     data = nodes[actor_id]
-    can_visit = data["has_address"] and not data["do_not_visit"]
-    can_call = data["has_phone"] and not data["do_not_phone"]
+    can_visit, can_call = data["can_visit"], data["can_call"]  # crm.channels, in mapping.build
     failed = data["failed_calls"]
     too_many_failed = failed >= settings.max_failed_calls
     if can_visit:
         if data["kind"] == Kind.POVERTY_ORGANISATION:
-            return VISIT, _VISIT_POVERTY, None
+            return NextAction.VISIT, _VISIT_POVERTY, None
         if data["preferred_channel"] == Channel.VISIT:
-            return VISIT, _VISIT_PREFERRED, None
+            return NextAction.VISIT, _VISIT_PREFERRED, None
         if too_many_failed:
             reason = Message(
                 N_("Failed calls in the reach window: %(count)d. Go and visit."), count=failed
             )
-            return VISIT, reason, None
+            return NextAction.VISIT, reason, None
         if not can_call:
-            return VISIT, _VISIT_NO_PHONE, None
+            return NextAction.VISIT, _VISIT_NO_PHONE, None
     if can_call and not too_many_failed:
         if failed:
             return (
-                CALL,
+                NextAction.CALL,
                 Message(N_("Call again (failed calls so far: %(count)d)."), count=failed),
                 None,
             )
-        return CALL, _CALL_FIRST, None
+        return NextAction.CALL, _CALL_FIRST, None
     introducer = _find_introducer(actor_id, nodes, adj)
     if introducer is not None:
         return (
-            INTRODUCE,
+            NextAction.INTRODUCE,
             Message(
                 N_("Ask %(name)s, who is reached directly, for an introduction."),
                 name=nodes[introducer]["name"],
             ),
             introducer,
         )
-    return FIND_DETAILS, _FIND_DETAILS_REASON, None
+    return NextAction.FIND_DETAILS, _FIND_DETAILS_REASON, None
 
 
 def _find_introducer(actor_id, nodes, adj) -> int | None:

@@ -7,13 +7,11 @@ from functools import cached_property
 import networkx as nx
 
 from crm.messages import N_, Message
-from crm.vocabulary import KIND_PLURAL_LABELS, Kind, ReachStatus
+from crm.vocabulary import KIND_PLURAL_LABELS, GroupFlag, Kind, ReachStatus
 from mapping.build import CITY
 from mapping.settings import ReachSettings
 
 DIMENSIONS = ("kind", "district", "theme", "kind_district")
-UNDER_REACHED = "under_reached"
-TOO_FEW_KNOWN = "too_few_known"
 
 
 @dataclass(frozen=True)
@@ -86,9 +84,9 @@ def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
 def flag_of(total: int, direct: int, *, settings: ReachSettings) -> str | None:
     """`too_few_known` below the minimum group size, `under_reached` below the threshold."""
     if total < settings.min_group_size:
-        return TOO_FEW_KNOWN
+        return GroupFlag.TOO_FEW_KNOWN
     if direct / total < settings.threshold:
-        return UNDER_REACHED
+        return GroupFlag.UNDER_REACHED
     return None
 
 
@@ -136,7 +134,7 @@ def _group(dimension: str, key: str, ids: list, counts: Counter, settings) -> Gr
 
 def _sentence(dimension, key, total, direct, flag) -> Message:
     name = group_name(dimension, key)
-    if flag == TOO_FEW_KNOWN:
+    if flag == GroupFlag.TOO_FEW_KNOWN:
         return Message(
             N_("%(group)s: only %(total)d known. Map more stakeholders here."),
             group=name,

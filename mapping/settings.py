@@ -1,6 +1,7 @@
-"""The thresholds of the rules of reach (DESIGN.md §3), one object for every caller."""
+"""The thresholds of the rules of reach (docs/rules-of-reach.md, "Settings"), one object for
+every caller."""
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -21,3 +22,7 @@ class ReachSettings:
             min_group_size=int(config.get("MIN_GROUP_SIZE", cls.min_group_size)),
             max_failed_calls=int(config.get("MAX_FAILED_CALLS", cls.max_failed_calls)),
         )
+
+    def as_dict(self) -> dict[str, int | float]:
+        """The settings by name, as reports and the API show them."""
+        return asdict(self)

@@ -1,4 +1,4 @@
-"""`flask demo-data` and crm.demo: a realistic, reproducible Sint-Niklaas, on both backends."""
+"""`flask demo-data` and demo.city: a realistic, reproducible Sint-Niklaas, on both backends."""
 
 import json
 from collections import Counter
@@ -11,11 +11,11 @@ from sqlalchemy import func, inspect, select
 from crm.actors import create_actor
 from crm.clock import utcnow
 from crm.contacts import CONTACT_DATE_FIELDS, log_contact, refresh_contact_dates
-from crm.demo import DatabaseNotEmpty, load_demo_data
 from crm.models import Actor, ContactLog, District, Relation, actor_themes
 from crm.reach import actor_reach_status
 from crm.validation import parse_email, search_key
 from crm.vocabulary import DEFAULT_DISTRICTS, DIRECT_CHANNELS, Kind, ReachStatus
+from demo.city import DatabaseNotEmpty, load_demo_data
 from tests.support.database import reset
 
 WINDOW_DAYS = 180

@@ -2,23 +2,24 @@
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from app.actors.forms import ActorForm, ConfirmForm, RelationForm
-from app.auth import role_required
+from app.analysis import current_analysis
+from app.auth import permission_required
 from app.contacts.forms import ContactForm
 from app.extensions import db
-from app.forms import put_errors_on_form, vocabulary_choices
-from app.i18n import translate_message
-from app.outreach import outreach_of
+from app.forms import vocabulary_choices
 from app.outreach.forms import ClaimForm
-from app.outreach.plan import contact_channel
 from app.paging import page_number
+from app.transaction import command, conflict_page
 from crm import actors as actor_service
 from crm import relations as relation_service
+from crm.claims import claim_of_actor
 from crm.contacts import list_contacts
-from crm.messages import N_, Conflict, Invalid, NotFound
+from crm.messages import N_, Invalid
+from crm.permissions import may_archive_actors, may_delete_for_good
 from crm.validation import display_phone, parse_id
 from crm.vocabulary import (
     CHANNEL_LABELS,
@@ -27,6 +28,7 @@ from crm.vocabulary import (
     REACH_STATUS_LABELS,
     RELATION_TYPE_LABELS,
 )
+from mapping.plan import actor_outreach, contact_channel
 
 bp = Blueprint("actors", __name__)
 
@@ -58,13 +60,9 @@ def create():
         if not request.form.get("save_anyway"):
             duplicates = actor_service.find_possible_duplicates(db.session, **_identity(values))
         if not duplicates:
-            try:
+            with command(form) as saved:
                 actor = actor_service.create_actor(db.session, **values)
-                db.session.commit()
-            except Invalid as error:
-                db.session.rollback()
-                put_errors_on_form(form, error)
-            else:
+            if saved:
                 flash(_("%(name)s was added.", name=actor.name), "success")
                 return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template("actors/form.html", form=form, actor=None, duplicates=duplicates)
@@ -72,76 +70,66 @@ def create():
 
 @bp.route("/actors/<actor_id>")
 def detail(actor_id):
-    return render_actor_page(actor_or_404(actor_id))
+    return render_actor_page(actor_service.get_actor(db.session, actor_id))
 
 
 @bp.route("/actors/<actor_id>/edit", methods=["GET", "POST"])
 def edit(actor_id):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     form = _actor_form(obj=_form_data(actor) if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with command(form, conflict_page=lambda: _conflict(form, actor.id)) as saved:
             actor_service.update_actor(
                 db.session, actor.id, version=form.version.data, **form.values()
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        except Conflict as conflict:
-            db.session.rollback()
-            return _show_conflict(form, actor.id, conflict)
-        else:
+        if saved:
             flash(_("Your changes were saved."), "success")
             return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_template("actors/form.html", form=form, actor=actor, duplicates=[])
 
 
 @bp.route("/actors/<actor_id>/archive", methods=["POST"])
-@role_required("coordinator")
+@permission_required(may_archive_actors)
 def archive(actor_id):
     return _set_archived(actor_id, True, _("%(name)s was archived."))
 
 
 @bp.route("/actors/<actor_id>/restore", methods=["POST"])
-@role_required("coordinator")
+@permission_required(may_archive_actors)
 def restore(actor_id):
     return _set_archived(actor_id, False, _("%(name)s was restored."))
 
 
 @bp.route("/actors/<actor_id>/delete", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required(may_delete_for_good)
 def delete(actor_id):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        actor_service.delete_actor(db.session, actor.id)
-        db.session.commit()
-        flash(_("%(name)s was deleted for good.", name=actor.name), "success")
-        return redirect(url_for("actors.index"))
+        with command() as saved:
+            actor_service.delete_actor(db.session, actor.id)
+        if saved:
+            flash(_("%(name)s was deleted for good.", name=actor.name), "success")
+            return redirect(url_for("actors.index"))
     return render_template("actors/delete.html", actor=actor, form=form)
 
 
 @bp.route("/actors/<actor_id>/relations", methods=["POST"])
 def add_relation(actor_id):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     form = _relation_form()
     if form.validate_on_submit():
-        try:
-            other = _resolve_other(form.other.data)
+        with command(form, fields={"target_id": "other"}) as saved:
             relation_service.add_relation(
                 db.session,
                 source_id=actor.id,
-                target_id=other,
+                target_id=_resolve_other(form.other.data),
                 type=form.type.data,
                 strength=form.strength.data,
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, _rename(error, {"target_id": "other"}))
+        if not saved:
             return render_actor_page(actor, relation_form=form), 422
         flash(_("The relation was added."), "success")
     return redirect(url_for("actors.detail", actor_id=actor.id) + "#relations")
@@ -152,12 +140,10 @@ def remove_relation(relation_id):
     form = ConfirmForm()
     back = request.form.get("back_to", "")
     if form.validate_on_submit():
-        try:
-            relation_service.remove_relation(db.session, parse_id(relation_id))
-            db.session.commit()
-        except (Invalid, NotFound):
-            abort(404)
-        flash(_("The relation was removed."), "success")
+        with command() as saved:
+            relation_service.remove_relation(db.session, relation_id)
+        if saved:
+            flash(_("The relation was removed."), "success")
     target = url_for("actors.detail", actor_id=back) if back.isdigit() else url_for("actors.index")
     return redirect(target + "#relations")
 
@@ -174,6 +160,7 @@ def render_actor_page(actor, *, contact_form=None, relation_form=None):
         per_page=current_app.config["PER_PAGE"],
     )
     channel = contact_channel(request.args.get("channel"))
+    analysis = None if actor.archived else current_analysis()  # archived: nothing to do
     return render_template(
         "actors/detail.html",
         actor=actor,
@@ -183,17 +170,9 @@ def render_actor_page(actor, *, contact_form=None, relation_form=None):
         or ContactForm(formdata=None, **({"channel": channel} if channel else {})),
         relation_form=relation_form or _relation_form(formdata=None),
         confirm_form=ConfirmForm(),
-        outreach=outreach_of(actor),
+        outreach=actor_outreach(analysis, actor.id, claim_of_actor(db.session, actor.id)),
         claim_form=ClaimForm(),
     )
-
-
-def actor_or_404(actor_id):
-    """The actor for a URL id, or a 404 page for ids like -1, 0, 01 or 99999999999999999999."""
-    try:
-        return actor_service.get_actor(db.session, parse_id(actor_id))
-    except (Invalid, NotFound):
-        abort(404)
 
 
 def _actor_form(obj=None) -> ActorForm:
@@ -234,24 +213,18 @@ def _identity(values: dict) -> dict:
     return {k: values.get(k) for k in ("name", "kind", "phone", "email")}
 
 
-def _show_conflict(form: ActorForm, actor_id: int, conflict: Conflict):
-    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
-    db.session.expire_all()
-    current = actor_service.get_actor(db.session, actor_id)
-    form.version.data = current.version
-    flash(translate_message(conflict.message), "error")
-    return (
-        render_template("actors/form.html", form=form, actor=current, duplicates=[], conflict=True),
-        409,
-    )
+def _conflict(form: ActorForm, actor_id: int) -> str:
+    stored = actor_service.get_actor(db.session, actor_id)
+    return conflict_page(form, "actors/form.html", "actor", stored, duplicates=[])
 
 
 def _set_archived(actor_id, archived: bool, message: str):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     if ConfirmForm().validate_on_submit():
-        actor_service.set_archived(db.session, actor.id, archived)
-        db.session.commit()
-        flash(message % {"name": actor.name}, "success")
+        with command() as saved:
+            actor_service.set_archived(db.session, actor.id, archived)
+        if saved:
+            flash(message % {"name": actor.name}, "success")
     return redirect(url_for("actors.detail", actor_id=actor.id))
 
 
@@ -269,10 +242,6 @@ def _resolve_other(text: str | None) -> int:
     raise Invalid.on(
         "target_id", N_("Several actors match: %(names)s. Type the number."), names=names
     )
-
-
-def _rename(error: Invalid, names: dict) -> Invalid:
-    return Invalid({names.get(k, k): v for k, v in error.errors.items()})
 
 
 def _filter_choices() -> dict:

@@ -6,7 +6,8 @@ from app.api import bp
 from app.api.errors import Forbidden, Unauthenticated
 from app.extensions import db
 from crm.models import User
-from crm.users import has_role, user_for_token
+from crm.permissions import has_role
+from crm.users import user_for_token
 
 SCHEME = "bearer"
 

@@ -30,15 +30,9 @@ from app.api.serialise import (
     representation_json,
 )
 from app.extensions import db
+from crm.builder import Criteria, build_invitations, parse_targets
 from crm.events import create_event, get_event
-from crm.invitations import (
-    Criteria,
-    add_invitations,
-    build_invitations,
-    invitation_counts,
-    parse_targets,
-    update_invitation,
-)
+from crm.invitations import add_invitations, invitation_counts, update_invitation
 from crm.messages import N_, Invalid, Message
 from crm.representation import representation
 from crm.validation import as_id, collect_errors, echo

@@ -9,7 +9,7 @@ from app.api.payload import path_id
 from app.exports.downloads import csv_download, xlsx_download
 from app.extensions import db
 from crm.exports import InvitationExport, start_invitation_export
-from crm.users import may_export
+from crm.permissions import may_export
 from crm.vocabulary import ExportKind
 
 EXPORT_PERMISSION = "export"  # app.api.errors answers 403 for it

@@ -13,12 +13,12 @@ from app.analysis import current_analysis
 from app.api import bp
 from app.api.payload import path_id
 from app.maps import charts
-from app.maps.filters import HOPS, MapFilters
 from app.maps.responses import gzipped
 from crm.messages import NotFound
 from crm.models import LABEL_MAX
 from crm.validation import clean_text, collect_errors, parse_choice, parse_int
 from crm.vocabulary import Kind
+from mapping.filters import HOPS, AnalysisFilter
 
 
 @bp.get("/maps/<name>")
@@ -38,7 +38,7 @@ def get_map(name: str):
     return gzipped(Response(body, mimetype="application/json"))
 
 
-def _map_filters() -> MapFilters:
+def _map_filters() -> AnalysisFilter:
     """The filters of the query string, refused (422) as the reach API refuses them."""
     args = request.args
     kind, district, theme, hops = collect_errors(
@@ -48,7 +48,7 @@ def _map_filters() -> MapFilters:
         lambda: parse_int(args.get("hops"), field="hops", low=min(HOPS), high=max(HOPS), default=1),
     )
     actor = args.get("actor")
-    return MapFilters(
+    return AnalysisFilter(
         district=district or "",
         kind=str(kind or ""),
         theme=theme or "",

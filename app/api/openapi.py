@@ -9,23 +9,26 @@ from flask import jsonify
 
 from app.api import bp
 from app.maps.charts import FIGURES
+from crm.builder import MAX_TARGET
 from crm.events import MAX_CAPACITY
-from crm.invitations import LEFT_OUT_REASONS, MAX_TARGET, QUADRANTS
 from crm.models import ADDRESS_MAX, EMAIL_MAX, LABEL_MAX, NAME_MAX, POSTCODE_MAX, TEXT_MAX
 from crm.vocabulary import (
     INVITE_CHANNELS,
     Channel,
     Direction,
     EventType,
+    GroupFlag,
     InvitationStatus,
     Kind,
     Language,
+    LeftOutReason,
+    NextAction,
     Outcome,
+    Quadrant,
     ReachStatus,
     RelationType,
 )
-from mapping.outreach import ACTIONS
-from mapping.reach import DIMENSIONS, TOO_FEW_KNOWN, UNDER_REACHED
+from mapping.reach import DIMENSIONS
 
 MAP_NAMES = tuple(FIGURES)  # reach-over-time and channel-mix: not yet (issue 4)
 
@@ -243,7 +246,7 @@ PRIORITY = {
     "flagged groups, a quarter time since the last direct contact.",
 }
 ACTION = _choice(
-    ACTIONS,
+    NextAction,
     "visit: poverty organisations, prefers a visit, no phone but an address, too many failed "
     "calls; call: a usable phone number; introduce: ask introducer_id, reached directly within "
     "two hops; find_details: none of these is possible.",
@@ -271,7 +274,7 @@ GROUP_REACH = {
     "share_direct": {"type": "number", "minimum": 0, "maximum": 1},
     "flag": _nullable(
         _choice(
-            (UNDER_REACHED, TOO_FEW_KNOWN),
+            GroupFlag,
             "too_few_known: fewer than MIN_GROUP_SIZE actors; under_reached: share_direct "
             "below REACH_THRESHOLD.",
         )
@@ -497,7 +500,7 @@ INVITATION_BUILD = {
     "theme": _one_or_more(
         _text(LABEL_MAX), "Only actors with this theme; an unknown theme matches nobody."
     ),
-    "quadrant": _one_or_more(_choice(QUADRANTS), "Only actors in this power/interest quadrant."),
+    "quadrant": _one_or_more(_choice(Quadrant), "Only actors in this power/interest quadrant."),
     "status": _one_or_more(
         _choice(ReachStatus), "Only actors with this reach status (REACH_WINDOW_DAYS)."
     ),
@@ -518,7 +521,7 @@ MIX_ROW = {
 }
 
 LEFT_OUT = {
-    "reason": _choice(LEFT_OUT_REASONS),
+    "reason": _choice(LeftOutReason),
     "label": {"type": "string", "description": "The reason in the user's language."},
     "count": {"type": "integer", "minimum": 1},
 }

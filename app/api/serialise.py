@@ -10,14 +10,15 @@ from datetime import date, datetime
 from flask import current_app
 
 from app.i18n import translate_message
+from crm.builder import MixRow, Proposal
 from crm.clock import utcnow
-from crm.invitations import LEFT_OUT_REASONS, MixRow, Proposal
 from crm.messages import Message
 from crm.models import Actor, ContactLog, Event, Invitation, Relation, User
 from crm.paging import Page
 from crm.reach import actor_reach_status
 from crm.representation import Representation, RepresentationRow
 from crm.validation import display_phone
+from crm.vocabulary import LEFT_OUT_REASON_LABELS as LEFT_OUT_REASONS
 from mapping import Analysis, ReachSettings
 from mapping.outreach import Broker, Recommendation
 from mapping.reach import GroupReach, group_name

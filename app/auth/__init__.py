@@ -7,7 +7,7 @@ from flask_login import LoginManager, current_user
 
 from app.extensions import db
 from crm.models import User
-from crm.users import has_role
+from crm.permissions import Permission
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
@@ -36,15 +36,15 @@ def require_login_everywhere() -> None:
     return None
 
 
-def role_required(role: str):
-    """Allow the view to users whose role includes `role` (403 otherwise)."""
+def permission_required(permission: Permission):
+    """Allow the view to users with `permission` (crm.permissions; 403 otherwise)."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-            if not has_role(current_user, role):
+            if not permission(current_user):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -1,13 +1,13 @@
 """The quick contact form: one screen, a few seconds, also on a phone."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 
 from app.forms import vocabulary_choices
-from crm.contacts import CITY_TIMEZONE
+from crm.clock import CITY_TIMEZONE
 from crm.vocabulary import CHANNEL_LABELS, DIRECTION_LABELS, OUTCOME_LABELS
 
 
@@ -44,7 +44,5 @@ def now_for_input() -> str:
 
 def moment_for_input(moment_utc: datetime) -> str:
     """A stored UTC moment in Brussels time, as a datetime-local input wants it."""
-    from zoneinfo import ZoneInfo
-
-    local = moment_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(CITY_TIMEZONE)
+    local = moment_utc.replace(tzinfo=UTC).astimezone(CITY_TIMEZONE)
     return local.strftime("%Y-%m-%dT%H:%M")

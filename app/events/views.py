@@ -1,19 +1,19 @@
-"""Event pages (issue 5): the list of events, create and edit, the invitation list, the list
-builder, check-in and the representation report.
+"""Event pages: the list of events, create and edit, the invitation list, the list builder,
+check-in and the representation report.
 
 Everyone logged in may view events, change an invitation's status and channel (an override
 within the invite rules), check people in and read the report; creating and editing events,
-building the list and removing invitations needs the coordinator role."""
+building the list and removing invitations needs `may_manage_events`."""
 
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.analysis import reading_session
-from app.auth import role_required
+from app.auth import permission_required
 from app.contacts.forms import moment_for_input
 from app.events.forms import (
     BuilderForm,
@@ -24,22 +24,24 @@ from app.events.forms import (
     WalkInForm,
 )
 from app.extensions import db
-from app.forms import put_errors_on_form, vocabulary_choices
-from app.i18n import translate_errors, translate_message
+from app.forms import vocabulary_choices
+from app.i18n import translate_message
 from app.paging import page_number
+from app.transaction import command, conflict_page
 from crm import actors as actor_service
+from crm import builder as list_builder
 from crm import events as event_service
 from crm import invitations as invitation_service
 from crm import saved_filters
 from crm.exports import count_invitation_export
-from crm.messages import Conflict, Invalid, NotFound
+from crm.messages import Invalid, NotFound
+from crm.permissions import may_export, may_manage_events
 from crm.representation import representation as representation_of
-from crm.users import has_role, may_export
-from crm.validation import as_id
 from crm.vocabulary import (
     CHANNEL_LABELS,
     EVENT_TYPE_LABELS,
     INVITATION_STATUS_LABELS,
+    INVITE_CHANNELS,
     KIND_LABELS,
     QUADRANT_LABELS,
     REACH_STATUS_LABELS,
@@ -50,20 +52,13 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 LONG_WHEN = "EEEE d MMMM y, HH:mm"  # CLDR patterns: the same order reads well in nl and en
 SHORT_WHEN = "EEE d MMM y, HH:mm"
-INVITE_CHANNEL_LABELS = {c: CHANNEL_LABELS[c] for c in invitation_service.INVITE_CHANNELS}
+INVITE_CHANNEL_LABELS = {c: CHANNEL_LABELS[c] for c in INVITE_CHANNELS}
 
 
 @bp.context_processor
 def event_helpers() -> dict:
-    """Labels of the event vocabulary and what the user may do, for the event templates."""
-    user = current_user if current_user.is_authenticated else None
-    return {
-        "event_when": _event_when,
-        "percent": lambda share: format_percent(share),
-        "may_manage": bool(user and has_role(user, "coordinator")),
-        "may_export": bool(user and may_export(user)),
-        "translate_message": translate_message,
-    }
+    """Formatting helpers of the event templates."""
+    return {"event_when": _event_when, "percent": lambda share: format_percent(share)}
 
 
 @bp.route("")
@@ -79,40 +74,29 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("coordinator")
+@permission_required(may_manage_events)
 def new():
     form = _event_form()
     if form.validate_on_submit():
-        try:
+        with command(form) as saved:
             event = event_service.create_event(db.session, user_id=current_user.id, **form.values())
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        else:
+        if saved:
             flash(_("%(name)s was added.", name=event.name), "success")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
 
 
 @bp.route("/<event_id>/edit", methods=["GET", "POST"])
-@role_required("coordinator")
+@permission_required(may_manage_events)
 def edit(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     form = _event_form(obj=_form_data(event) if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with command(form, conflict_page=lambda: _conflict(form, event.id)) as saved:
             event_service.update_event(
                 db.session, event.id, version=form.version.data, **form.values()
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        except Conflict as conflict:
-            db.session.rollback()
-            return _show_conflict(form, event.id, conflict)
-        else:
+        if saved:
             flash(_("Your changes were saved."), "success")
             _warn_when_over_capacity(event)
             return redirect(url_for("events.detail", event_id=event.id))
@@ -121,7 +105,7 @@ def edit(event_id):
 
 @bp.route("/<event_id>")
 def detail(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     invitations = invitation_service.list_invitations(
         db.session,
         event.id,
@@ -141,11 +125,11 @@ def detail(event_id):
 
 @bp.route("/<event_id>/invitations/<invitation_id>", methods=["POST"])
 def change_invitation(event_id, invitation_id):
-    invitation = invitation_or_404(event_id, invitation_id)
+    invitation = invitation_service.get_invitation(db.session, invitation_id, event_id=event_id)
     form = InvitationForm()
     if form.validate_on_submit():
         channel = form.channel.data if form.channel.data != invitation.channel else None
-        try:
+        with command() as saved:
             invitation_service.update_invitation(
                 db.session,
                 invitation.id,
@@ -153,37 +137,34 @@ def change_invitation(event_id, invitation_id):
                 channel=channel or None,
                 user_id=current_user.id,
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            _flash_errors(error)
-        else:
+        if saved:
             flash(_("%(name)s: saved.", name=invitation.actor.name), "success")
     return redirect(url_for("events.detail", event_id=event_id) + f"#invitation-{invitation_id}")
 
 
 @bp.route("/<event_id>/invitations/<invitation_id>/remove", methods=["POST"])
-@role_required("coordinator")
+@permission_required(may_manage_events)
 def remove_invitation(event_id, invitation_id):
-    invitation = invitation_or_404(event_id, invitation_id)
+    invitation = invitation_service.get_invitation(db.session, invitation_id, event_id=event_id)
     name = invitation.actor.name
     if ButtonForm().validate_on_submit():
-        invitation_service.remove_invitation(db.session, invitation.id)
-        db.session.commit()
-        flash(_("%(name)s was taken off the list.", name=name), "success")
+        with command() as saved:
+            invitation_service.remove_invitation(db.session, invitation.id)
+        if saved:
+            flash(_("%(name)s was taken off the list.", name=name), "success")
     return redirect(url_for("events.detail", event_id=event_id) + "#invitations")
 
 
 @bp.route("/<event_id>/builder", methods=["GET", "POST"])
-@role_required("coordinator")
+@permission_required(may_manage_events)
 def builder(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     form = _builder_form()
     proposal = None
     if form.validate_on_submit():
         try:
-            criteria = invitation_service.Criteria.parse(form.criteria_values())
-            targets = invitation_service.parse_targets(form.target_values())
+            criteria = list_builder.Criteria.parse(form.criteria_values())
+            targets = list_builder.parse_targets(form.target_values())
             action = request.form.get("action", "preview")
             if action == "save":
                 return _save_list(event, criteria, targets)
@@ -200,16 +181,14 @@ def builder(event_id):
 
 @bp.route("/<event_id>/check-in", methods=["GET", "POST"])
 def check_in(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     form = CheckInForm()
     if form.validate_on_submit():
-        invitation = invitation_or_404(event.id, form.invitation.data)
-        try:
+        invitation = invitation_service.get_invitation(
+            db.session, form.invitation.data, event_id=event.id
+        )
+        with command():
             _check_in_or_undo(invitation, undo=bool(form.undo.data))
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            _flash_errors(error)
         back = url_for("events.check_in", event_id=event.id, q=form.q.data or None)
         return redirect(back + f"#invitation-{invitation.id}")
     q = request.args.get("q", "")
@@ -233,23 +212,21 @@ def check_in(event_id):
 
 @bp.route("/<event_id>/walk-in", methods=["POST"])
 def walk_in(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     form = WalkInForm()
     if form.validate_on_submit():
-        try:
+        with command() as saved:
             invitation = invitation_service.check_in_walk_in(
                 db.session, event.id, form.actor.data, user_id=current_user.id
             )
-            db.session.commit()
-        except NotFound:
-            abort(404)
-        flash(_("%(name)s is checked in.", name=invitation.actor.name), "success")
+        if saved:
+            flash(_("%(name)s is checked in.", name=invitation.actor.name), "success")
     return redirect(url_for("events.check_in", event_id=event.id, q=form.q.data or None))
 
 
 @bp.route("/<event_id>/representation")
 def representation(event_id):
-    event = event_or_404(event_id)
+    event = event_service.get_event(db.session, event_id)
     report = representation_of(db.session, event.id)
     return render_template("events/representation.html", event=event, report=report)
 
@@ -274,25 +251,6 @@ def export_left_out(event_id: int) -> dict[str, int]:
     """Invitees an export would leave out now, per reason (a blocked channel, archived)."""
     export = count_invitation_export(db.session, event_id, kind=ExportKind.INVITATIONS_CSV)
     return export.left_out
-
-
-def event_or_404(event_id):
-    """The event for a URL id, or a 404 page."""
-    try:
-        return event_service.get_event(db.session, event_id)
-    except NotFound:
-        abort(404)
-
-
-def invitation_or_404(event_id, invitation_id):
-    """The invitation of this event, or a 404 page (also for another event's invitation)."""
-    try:
-        invitation = invitation_service.get_invitation(db.session, invitation_id)
-    except NotFound:
-        abort(404)
-    if invitation.event_id != as_id(event_id):
-        abort(404)
-    return invitation
 
 
 def _event_when(moment, short: bool = False) -> str:
@@ -321,19 +279,9 @@ def _form_data(event) -> SimpleNamespace:
     )
 
 
-def _show_conflict(form: EventForm, event_id: int, conflict: Conflict):
-    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
-    db.session.expire_all()
-    current = event_service.get_event(db.session, event_id)
-    form.version.data = current.version
-    flash(translate_message(conflict.message), "error")
-    return render_template("events/form.html", form=form, event=current, conflict=True), 409
-
-
-def _flash_errors(error: Invalid) -> None:
-    for messages in translate_errors(error).values():
-        for message in messages:
-            flash(message, "error")
+def _conflict(form: EventForm, event_id: int) -> str:
+    stored = event_service.get_event(db.session, event_id)
+    return conflict_page(form, "events/form.html", "event", stored)
 
 
 def _builder_form() -> BuilderForm:
@@ -362,7 +310,7 @@ def _filters() -> list:
 def _propose(event, criteria, targets):
     # A preview only reads: off SQLite's write lock (it walks every matching actor).
     with reading_session() as session:
-        return invitation_service.propose_invitations(
+        return list_builder.propose_invitations(
             session,
             event.id,
             criteria=criteria,
@@ -373,7 +321,7 @@ def _propose(event, criteria, targets):
 
 def _save_list(event, criteria, targets):
     """Build the proposed list, store it and go to the event page."""
-    proposal, added = invitation_service.build_invitations(
+    proposal, added = list_builder.build_invitations(
         db.session,
         event.id,
         criteria=criteria,

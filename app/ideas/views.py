@@ -1,7 +1,7 @@
-"""Idea pages and the keep-warm list (issue 5).
+"""Idea pages and the keep-warm list.
 
-Everyone may read ideas and add a status update; coordinators create and edit ideas and their
-owners; the keep-warm CSV is for users who may export (crm.users.may_export), and is logged.
+Everyone may read ideas and add a status update; `may_manage_ideas` creates and edits ideas and
+their owners; the keep-warm CSV is for users who may export (crm.permissions), and is logged.
 """
 
 from types import SimpleNamespace
@@ -9,7 +9,6 @@ from types import SimpleNamespace
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -22,19 +21,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from app.auth import role_required
+from app.auth import permission_required
 from app.exports.downloads import attachment
 from app.extensions import db
-from app.forms import put_errors_on_form, vocabulary_choices
-from app.i18n import show_date, translate_errors, translate_message
+from app.forms import vocabulary_choices
+from app.i18n import show_date, translate_errors
 from app.ideas.forms import IdeaForm, StatusUpdateForm
 from app.paging import page_number
+from app.transaction import command, conflict_page
 from crm import ideas as idea_service
+from crm import keep_warm as keep_warm_service
 from crm.actors import choices_of_themes
-from crm.contacts import today_in_city
-from crm.messages import Conflict, Invalid, NotFound
-from crm.users import has_role, may_export
-from crm.validation import parse_id
+from crm.clock import today_in_city
+from crm.messages import Invalid
+from crm.permissions import may_export, may_manage_ideas
 from crm.vocabulary import IDEA_STATUS_LABELS
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideas")
@@ -43,18 +43,6 @@ bp = Blueprint("ideas", __name__, url_prefix="/ideas")
 SHOWN_PER_CHANNEL = 200
 
 LIST_FILTERS = ("status", "theme", "event")
-
-
-@bp.context_processor
-def idea_helpers() -> dict:
-    """Labels of the idea pages, in the user's language."""
-    return {
-        "keep_warm_channel_label": lambda c: _(idea_service.KEEP_WARM_CHANNEL_LABELS[c]),
-        "keep_warm_role_label": lambda r: _(idea_service.ROLE_LABELS[r]),
-        "may_edit_ideas": current_user.is_authenticated and has_role(current_user, "coordinator"),
-        "may_export": current_user.is_authenticated and may_export(current_user),
-        "translate_message": translate_message,
-    }
 
 
 @bp.route("")
@@ -72,19 +60,15 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("coordinator")
+@permission_required(may_manage_ideas)
 def new():
     form = _idea_form()
     if form.validate_on_submit():
-        try:
+        with command(form) as saved:
             idea = idea_service.create_idea(
                 db.session, user_id=current_user.id, **form.values(with_status=True)
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        else:
+        if saved:
             flash(_("The idea %(title)s was added.", title=idea.title), "success")
             return redirect(url_for("ideas.detail", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=None), _form_status()
@@ -92,17 +76,17 @@ def new():
 
 @bp.route("/<idea_id>")
 def detail(idea_id):
-    idea = _idea_or_404(idea_id)
+    idea = idea_service.get_idea(db.session, idea_id)
     return _render_detail(idea, StatusUpdateForm(formdata=None, status=idea.status))
 
 
 @bp.route("/<idea_id>/edit", methods=["GET", "POST"])
-@role_required("coordinator")
+@permission_required(may_manage_ideas)
 def edit(idea_id):
-    idea = _idea_or_404(idea_id)
+    idea = idea_service.get_idea(db.session, idea_id)
     form = _idea_form(obj=_form_data(idea) if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with command(form, conflict_page=lambda: _conflict(form, idea.id)) as saved:
             idea_service.update_idea(
                 db.session,
                 idea.id,
@@ -110,14 +94,7 @@ def edit(idea_id):
                 user_id=current_user.id,
                 **form.values(with_status=False),
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        except Conflict as conflict:
-            db.session.rollback()
-            return _show_conflict(form, idea.id, conflict)
-        else:
+        if saved:
             flash(_("Your changes were saved."), "success")
             return redirect(url_for("ideas.detail", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=idea), _form_status()
@@ -125,18 +102,14 @@ def edit(idea_id):
 
 @bp.route("/<idea_id>/updates", methods=["POST"])
 def add_update(idea_id):
-    idea = _idea_or_404(idea_id)
+    idea = idea_service.get_idea(db.session, idea_id)
     form = StatusUpdateForm()
     if form.validate_on_submit():
-        try:
+        with command(form) as saved:
             idea_service.add_status_update(
                 db.session, idea.id, user_id=current_user.id, **form.values()
             )
-            db.session.commit()
-        except Invalid as error:
-            db.session.rollback()
-            put_errors_on_form(form, error)
-        else:
+        if saved:
             flash(_("The status update was added."), "success")
             return redirect(url_for("ideas.detail", idea_id=idea.id) + "#updates")
     return _render_detail(idea, form), 422
@@ -148,19 +121,18 @@ def keep_warm():
     if not any(scope.values()):
         return _render_keep_warm(scope, None)
     try:
-        rows = idea_service.keep_warm_list(db.session, **scope)
+        rows = keep_warm_service.keep_warm_list(db.session, **scope)
     except Invalid as error:
         return _render_keep_warm(scope, None, error), 400
     return _render_keep_warm(scope, rows)
 
 
 @bp.route("/keep-warm.csv")
+@permission_required(may_export)
 def keep_warm_csv():
-    if not may_export(current_user):
-        abort(403)
     scope, dialect = _scope_args(), request.args.get("dialect", "excel-be")
     try:
-        chunks = idea_service.export_keep_warm(
+        chunks = keep_warm_service.export_keep_warm(
             db.session, **scope, dialect=dialect, user_id=current_user.id, translate=_
         )
     except Invalid as error:
@@ -172,14 +144,6 @@ def keep_warm_csv():
 
 
 # --- helpers -------------------------------------------------------------------------------------
-
-
-def _idea_or_404(idea_id):
-    """The idea for a URL id, or a 404 page for ids like -1, 0, 01 or 99999999999999999999."""
-    try:
-        return idea_service.get_idea(db.session, parse_id(idea_id))
-    except (Invalid, NotFound):
-        abort(404)
 
 
 def _render_detail(idea, update_form: StatusUpdateForm):
@@ -210,13 +174,9 @@ def _form_data(idea) -> SimpleNamespace:
     )
 
 
-def _show_conflict(form: IdeaForm, idea_id: int, conflict: Conflict):
-    """Keep what the user typed, show what is stored now, and let them save again on purpose."""
-    db.session.expire_all()
-    current = idea_service.get_idea(db.session, idea_id)
-    form.version.data = current.version
-    flash(translate_message(conflict.message), "error")
-    return render_template("ideas/form.html", form=form, idea=current, conflict=True), 409
+def _conflict(form: IdeaForm, idea_id: int) -> str:
+    stored = idea_service.get_idea(db.session, idea_id)
+    return conflict_page(form, "ideas/form.html", "idea", stored)
 
 
 def _form_status() -> int:
@@ -250,7 +210,7 @@ def _render_keep_warm(scope: dict, rows, error: Invalid | None = None):
         "ideas/keep_warm.html",
         scope=scope,
         rows=rows,
-        groups=idea_service.by_channel(rows or []),
+        groups=keep_warm_service.by_channel(rows or []),
         shown_per_channel=SHOWN_PER_CHANNEL,
         errors=translate_errors(error) if error else {},
         choices=_choices(),

@@ -8,20 +8,21 @@ from dataclasses import dataclass
 import plotly.io as pio
 from plotly.graph_objects import Figure
 
-from app.maps.filters import MapFilters, actor_ids, admitted_groups
+from crm.power_interest import needs_attention, quadrant
 from mapping import Analysis
 from mapping import figures as mf
+from mapping.filters import AnalysisFilter
 from mapping.reach import GroupReach, actor_nodes
 
 Translate = Callable[[str], str]
-MAX_FIGURE_BYTES = 2 * 1024 * 1024  # PERFORMANCE.md: never more than 2 MB of figure data
+MAX_FIGURE_BYTES = 2 * 1024 * 1024  # never more than 2 MB of figure data (docs/performance.md)
 
 
 @dataclass(frozen=True)
 class MapRequest:
     """Everything a figure depends on besides the analysis."""
 
-    filters: MapFilters
+    filters: AnalysisFilter
     node_limit: int
     translate: Translate
 
@@ -31,7 +32,7 @@ def network(analysis: Analysis, ask: MapRequest) -> Figure:
     return mf.network_figure(
         analysis,
         node_limit=ask.node_limit,
-        actor_ids=actor_ids(analysis, ask.filters),
+        actor_ids=ask.filters.actor_ids(analysis),
         translate=ask.translate,
     )
 
@@ -41,20 +42,20 @@ def power_interest(analysis: Analysis, ask: MapRequest) -> Figure:
     return mf.power_interest_figure(
         analysis,
         node_limit=ask.node_limit,
-        actor_ids=actor_ids(analysis, ask.filters),
+        actor_ids=ask.filters.actor_ids(analysis),
         translate=ask.translate,
     )
 
 
 def reach_by_kind(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per kind."""
-    groups = admitted_groups(analysis, ask.filters)
+    groups = ask.filters.groups_compatible(analysis.groups)
     return mf.reach_bar_figure(analysis, dimension="kind", groups=groups, translate=ask.translate)
 
 
 def reach_by_district(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per district."""
-    groups = admitted_groups(analysis, ask.filters)
+    groups = ask.filters.groups_compatible(analysis.groups)
     return mf.reach_bar_figure(
         analysis, dimension="district", groups=groups, translate=ask.translate
     )
@@ -62,7 +63,7 @@ def reach_by_district(analysis: Analysis, ask: MapRequest) -> Figure:
 
 def reach_heatmap(analysis: Analysis, ask: MapRequest) -> Figure:
     """Share reached directly per kind and district."""
-    groups = admitted_groups(analysis, ask.filters)
+    groups = ask.filters.groups_compatible(analysis.groups)
     return mf.reach_heatmap_figure(analysis, groups=groups, translate=ask.translate)
 
 
@@ -111,9 +112,9 @@ def level_of(figure: Figure) -> str:
 # --- table views -------------------------------------------------------------------------------
 
 
-def network_actor_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
+def network_actor_rows(analysis: Analysis, filters: AnalysisFilter) -> list[dict]:
     """The actors on the network map, by name."""
-    chosen = actor_ids(analysis, filters)
+    chosen = filters.actor_ids(analysis)
     rows = [
         {"id": node, **data}
         for node, data in actor_nodes(analysis.graph)
@@ -122,21 +123,21 @@ def network_actor_rows(analysis: Analysis, filters: MapFilters) -> list[dict]:
     return sorted(rows, key=lambda row: (row["name"].casefold(), row["id"]))
 
 
-def group_map_cells(analysis: Analysis, filters: MapFilters) -> list[mf.GroupCell]:
+def group_map_cells(analysis: Analysis, filters: AnalysisFilter) -> list[mf.GroupCell]:
     """The groups on the group map, with their numbers."""
-    return mf.group_map_cells(analysis, actor_ids=actor_ids(analysis, filters))
+    return mf.group_map_cells(analysis, actor_ids=filters.actor_ids(analysis))
 
 
-def groups_of(analysis: Analysis, dimension: str, filters: MapFilters) -> list[GroupReach]:
+def groups_of(analysis: Analysis, dimension: str, filters: AnalysisFilter) -> list[GroupReach]:
     """The groups of one dimension the dashboard shows, by key."""
-    groups = admitted_groups(analysis, filters)
+    groups = filters.groups_compatible(analysis.groups)
     return sorted((g for g in groups if g.dimension == dimension), key=lambda g: g.key)
 
 
-def power_interest_rows(analysis: Analysis, filters: MapFilters, *, limit: int) -> list[dict]:
+def power_interest_rows(analysis: Analysis, filters: AnalysisFilter, *, limit: int) -> list[dict]:
     """The actors of the grid with their quadrant, the ones needing attention first; empty
     above `limit` actors (the grid then counts them per score: `power_interest_cells`)."""
-    chosen = actor_ids(analysis, filters)
+    chosen = filters.actor_ids(analysis)
     G = analysis.graph
     if (len(G) - 1 if chosen is None else len(chosen)) > limit:  # the city is no actor
         return []
@@ -145,14 +146,18 @@ def power_interest_rows(analysis: Analysis, filters: MapFilters, *, limit: int) 
         {
             "id": node,
             **G.nodes[node],
-            "quadrant": mf.quadrant(G.nodes[node]["influence"], G.nodes[node]["interest"]),
-            "attention": mf.needs_attention(G.nodes[node]),
+            "quadrant": quadrant(G.nodes[node]["influence"], G.nodes[node]["interest"]),
+            "attention": needs_attention(
+                influence=G.nodes[node]["influence"],
+                interest=G.nodes[node]["interest"],
+                status=G.nodes[node]["status"],
+            ),
         }
         for node in nodes
     ]
     return sorted(rows, key=lambda r: (not r["attention"], r["name"].casefold(), r["id"]))
 
 
-def power_interest_cells(analysis: Analysis, filters: MapFilters) -> list[mf.PowerInterestCell]:
+def power_interest_cells(analysis: Analysis, filters: AnalysisFilter) -> list[mf.PowerInterestCell]:
     """The actors of the grid counted per influence and interest score."""
-    return mf.power_interest_cells(analysis, actor_ids=actor_ids(analysis, filters))
+    return mf.power_interest_cells(analysis, actor_ids=filters.actor_ids(analysis))

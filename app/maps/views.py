@@ -13,10 +13,10 @@ from app.analysis import current_analysis
 from app.extensions import db
 from app.forms import vocabulary_choices
 from app.maps import charts
-from app.maps.filters import MapFilters
 from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
+from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
 
 bp = Blueprint("maps", __name__)
@@ -100,7 +100,7 @@ def _dashboard(template: str):
 def map_request() -> charts.MapRequest:
     """The filters of the query string, the node limit setting and the user's language."""
     return charts.MapRequest(
-        filters=MapFilters.from_args(request.args),
+        filters=AnalysisFilter.from_args(request.args),
         node_limit=current_app.config["MAP_NODE_LIMIT"],
         translate=gettext,
     )

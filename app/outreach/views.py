@@ -4,35 +4,31 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.actors.views import actor_or_404
 from app.analysis import current_analysis
 from app.extensions import db
 from app.forms import vocabulary_choices
-from app.i18n import translate_errors, translate_message
 from app.outreach.forms import ClaimForm
-from app.outreach.plan import (
-    ACTION_LABELS,
-    FLAG_LABELS,
+from app.paging import page_number
+from app.transaction import command
+from crm import actors as actor_service
+from crm.claims import claim_actor, claims_of_user, release_claim
+from crm.clock import today_in_city
+from crm.contacts import open_follow_ups
+from crm.paging import page_of
+from crm.permissions import may_release_any_claim
+from crm.vocabulary import KIND_LABELS, NEXT_ACTION_LABELS
+from crm.worklist import contact_cards
+from mapping.filters import AnalysisFilter
+from mapping.plan import (
     TOP,
-    PlanFilters,
     build_plan,
     claimed_work,
     find_group,
     group_actions,
     introducer_name,
-    page_of,
     poverty_actions,
-    ranked_actions,
     share_percent,
 )
-from app.paging import page_number
-from crm import actors as actor_service
-from crm.claims import claim_actor, claims_of_user, release_claim
-from crm.contacts import open_follow_ups, today_in_city
-from crm.messages import Invalid
-from crm.users import has_role
-from crm.vocabulary import KIND_LABELS
-from crm.worklist import contact_cards
 
 bp = Blueprint("outreach", __name__)
 
@@ -40,18 +36,12 @@ bp = Blueprint("outreach", __name__)
 @bp.app_context_processor
 def outreach_helpers() -> dict:
     """Template helpers of the outreach lists (also used on the actor page)."""
-    return {
-        "action_label": lambda action: _(ACTION_LABELS[action]) if action in ACTION_LABELS else "",
-        "flag_label": lambda flag: _(FLAG_LABELS[flag]) if flag in FLAG_LABELS else "",
-        "introducer_name": introducer_name,
-        "share_percent": share_percent,
-        "translate_message": translate_message,
-    }
+    return {"introducer_name": introducer_name, "share_percent": share_percent}
 
 
 @bp.route("/outreach")
 def plan():
-    filters = PlanFilters.from_args(request.args)
+    filters = AnalysisFilter.from_args(request.args)
     analysis = current_analysis()
     outreach_plan = build_plan(analysis, filters, top=TOP)
     return render_template(
@@ -67,7 +57,7 @@ def plan():
 
 @bp.route("/outreach/groups/<dimension>/<path:key>")
 def group(dimension, key):
-    filters = PlanFilters.from_args(request.args)
+    filters = AnalysisFilter.from_args(request.args)
     analysis = current_analysis()
     found = find_group(analysis, dimension, key) or abort(404)
     page = _page(group_actions(analysis, found, filters))
@@ -76,9 +66,9 @@ def group(dimension, key):
 
 @bp.route("/outreach/poverty-organisations")
 def poverty():
-    filters = PlanFilters.from_args(request.args)
+    filters = AnalysisFilter.from_args(request.args)
     analysis = current_analysis()
-    page = _page(poverty_actions(analysis, ranked_actions(analysis, filters)))
+    page = _page(poverty_actions(analysis, filters.recommendations(analysis)))
     return _list_page(analysis, page, filters, group=None)
 
 
@@ -99,50 +89,38 @@ def mine():
 
 @bp.route("/outreach/claims/<actor_id>", methods=["POST"])
 def claim(actor_id):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     form = ClaimForm()
     if form.validate_on_submit():
-        _save(
-            lambda: claim_actor(db.session, actor.id, user_id=current_user.id),
-            _("You claimed %(name)s: it is on your list of calls and visits.", name=actor.name),
-        )
+        with command() as saved:
+            claim_actor(db.session, actor.id, user_id=current_user.id)
+        if saved:
+            message = _(
+                "You claimed %(name)s: it is on your list of calls and visits.", name=actor.name
+            )
+            flash(message, "success")
     return redirect(form.return_to(url_for("actors.detail", actor_id=actor.id)))
 
 
 @bp.route("/outreach/claims/<actor_id>/release", methods=["POST"])
 def release(actor_id):
-    actor = actor_or_404(actor_id)
+    actor = actor_service.get_actor(db.session, actor_id)
     form = ClaimForm()
     if form.validate_on_submit():
-        on_behalf = has_role(current_user, "coordinator")
-        _save(
-            lambda: release_claim(
-                db.session, actor.id, user_id=current_user.id, on_behalf=on_behalf
-            ),
-            _("%(name)s was given back: a colleague can claim it now.", name=actor.name),
-        )
+        on_behalf = may_release_any_claim(current_user)
+        with command() as saved:
+            release_claim(db.session, actor.id, user_id=current_user.id, on_behalf=on_behalf)
+        if saved:
+            message = _("%(name)s was given back: a colleague can claim it now.", name=actor.name)
+            flash(message, "success")
     return redirect(form.return_to(url_for("outreach.mine")))
-
-
-def _save(command, success: str) -> None:
-    """Run one claim command in its own transaction and flash the outcome."""
-    try:
-        command()
-        db.session.commit()
-    except Invalid as error:
-        db.session.rollback()
-        for messages in translate_errors(error).values():
-            for message in messages:
-                flash(message, "error")
-    else:
-        flash(success, "success")
 
 
 def _page(items):
     return page_of(items, page_number(request.args.get("page")), current_app.config["PER_PAGE"])
 
 
-def _list_page(analysis, page, filters: PlanFilters, *, group):
+def _list_page(analysis, page, filters: AnalysisFilter, *, group):
     """Every action of one group (or of the poverty organisations), one page at a time."""
     return render_template(
         "outreach/group.html",
@@ -161,5 +139,5 @@ def _filter_choices() -> dict:
         "districts": actor_service.choices_of_districts(db.session),
         "kinds": vocabulary_choices(KIND_LABELS, blank=_("All kinds")),
         "themes": actor_service.choices_of_themes(db.session),
-        "actions": vocabulary_choices(ACTION_LABELS, blank=_("Any action")),
+        "actions": vocabulary_choices(NEXT_ACTION_LABELS, blank=_("Any action")),
     }

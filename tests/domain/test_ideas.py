@@ -9,17 +9,15 @@ import pytest
 
 from crm.ideas import (
     add_status_update,
-    by_channel,
     create_idea,
     get_idea,
-    keep_warm_csv,
-    keep_warm_list,
     list_ideas,
     list_updates,
     set_owners,
     update_idea,
 )
 from crm.invitations import add_invitations, update_invitation
+from crm.keep_warm import by_channel, keep_warm_csv, keep_warm_list
 from crm.messages import Conflict, Invalid, NotFound
 from crm.models import Idea, IdeaUpdate
 from tests.domain.conftest import NOW, count, fresh

@@ -6,20 +6,21 @@ from datetime import timedelta
 import pytest
 
 from crm.actors import set_archived
-from crm.exports import count_invitation_export
-from crm.invitations import (
+from crm.builder import (
     Criteria,
     Target,
-    add_invitations,
     build_invitations,
-    check_channel,
-    check_in_walk_in,
-    invitation_counts,
-    invite_channel,
-    list_invitations,
-    mark_attendance,
     parse_targets,
     propose_invitations,
+)
+from crm.channels import check_invite_channel, invite_channel
+from crm.exports import count_invitation_export
+from crm.invitations import (
+    add_invitations,
+    check_in_walk_in,
+    invitation_counts,
+    list_invitations,
+    mark_attendance,
     undo_attendance,
     update_invitation,
 )
@@ -103,13 +104,13 @@ def test_an_override_must_respect_flags_details_and_the_poverty_rule(make_actor)
     poverty = make_actor(kind="poverty_organisation", email="x@example.be", phone=PHONE)
     resident = make_actor(phone=PHONE, do_not_phone=True, email="y@example.be")
 
-    assert check_channel(poverty, "phone") == "phone"
+    assert check_invite_channel(poverty, "phone") == "phone"
     with pytest.raises(Invalid, match="never by e-mail only"):
-        check_channel(poverty, "email")
+        check_invite_channel(poverty, "email")
     with pytest.raises(Invalid, match="Do not phone"):
-        check_channel(resident, "phone")
+        check_invite_channel(resident, "phone")
     with pytest.raises(Invalid, match="not a valid choice"):
-        check_channel(resident, "pigeon")
+        check_invite_channel(resident, "pigeon")
 
 
 # --- targets and criteria -----------------------------------------------------------------------

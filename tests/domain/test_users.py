@@ -6,12 +6,12 @@ import pytest
 
 from crm.messages import Invalid, NotFound
 from crm.models import User
+from crm.permissions import has_role
 from crm.users import (
     authenticate,
     create_user,
     find_user_by_email,
     get_user,
-    has_role,
     issue_api_token,
     set_role,
     user_for_token,

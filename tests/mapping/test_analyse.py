@@ -8,10 +8,10 @@ from sqlalchemy import event
 
 from crm.actors import set_archived
 from crm.contacts import log_contact
-from crm.demo import load_demo_data
 from crm.events import create_event
 from crm.invitations import add_invitations, mark_attendance
 from crm.relations import add_relation
+from demo.city import load_demo_data
 from mapping import ReachSettings, analyse, clear_cache
 from mapping.build import CITY, load_graph
 from tests.mapping.conftest import DEFAULTS, NOW, days_ago
@@ -91,8 +91,10 @@ def test_the_graph_holds_every_actor_with_its_district_themes_and_relations(
         "themes": ("armoede", "wonen"),
         "status": "direct",
     }
-    assert (G.nodes[org.id]["has_address"], G.nodes[org.id]["influence"]) == (True, 4)
-    assert (G.nodes[person.id]["has_phone"], G.nodes[person.id]["do_not_visit"]) == (True, True)
+    # How each can be reached, by the channel rules (crm.channels) on the stored details.
+    assert (G.nodes[org.id]["can_visit"], G.nodes[org.id]["can_call"]) == (True, False)
+    assert G.nodes[org.id]["influence"] == 4
+    assert (G.nodes[person.id]["can_call"], G.nodes[person.id]["can_visit"]) == (True, False)
     assert G.nodes[lone.id]["district"] is None
     assert G[person.id][org.id]["weight"] == 3  # parallel relations keep the strongest
     assert G[CITY][org.id]["weight"] == round(1 - 10 / 180, 4)

@@ -86,10 +86,8 @@ def test_the_node_attributes_are_what_the_rules_read():
         "status": "direct",
         "influence": 5,
         "interest": 3,  # unknown: the middle of the scale
-        "has_phone": True,
-        "do_not_phone": False,
-        "do_not_visit": True,
-        "has_address": True,
+        "can_call": True,  # a phone number, no do-not-phone
+        "can_visit": False,  # an address, but do-not-visit
         "preferred_channel": "phone",
         "failed_calls": 2,
         "last_direct_at": days_ago(10),

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.colors
 import pytest
 
+from crm.power_interest import quadrant
 from mapping import ReachSettings, analyse_graph
 from mapping.figures import (
     CITY_COLOUR,
@@ -21,7 +22,6 @@ from mapping.figures import (
     power_interest_cells,
     power_interest_figure,
     power_interest_positions,
-    quadrant,
     reach_bar_figure,
     reach_heatmap_figure,
 )

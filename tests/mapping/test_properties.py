@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 from mapping import ReachSettings, analyse_graph
 from mapping.build import CITY
 from mapping.outreach import (
-    ACTIONS,
     POVERTY_FLAG,
     TWO_HOP_DISCOUNT,
     find_introducer,
     next_action,
     priority,
 )
-from mapping.reach import UNDER_REACHED, group_keys
+from mapping.reach import group_keys
 from tests.mapping.conftest import DEFAULTS, NOW, days_ago, graph, row
 
 PROPERTY = settings(deadline=None, database=None, max_examples=150)
@@ -98,7 +97,7 @@ def test_recommendations_follow_the_rules_read_literally(city):
     G, threshold = city
     reach_settings = ReachSettings(threshold=threshold)
     analysis = analyse_graph(G, settings=reach_settings, now=NOW)
-    flagged = [g for g in analysis.groups if g.flag == UNDER_REACHED]
+    flagged = [g for g in analysis.groups if g.flag == "under_reached"]
     actors = [n for n in G if n != CITY]
 
     def unreached(n):
@@ -121,7 +120,7 @@ def test_recommendations_follow_the_rules_read_literally(city):
         assert (r.action, r.reason, r.introducer_id) == next_action(
             G, r.actor_id, settings=reach_settings
         )
-        assert r.action in ACTIONS
+        assert r.action in ("visit", "call", "introduce", "find_details")
 
 
 @PROPERTY
@@ -132,7 +131,7 @@ def test_brokers_are_counted_as_the_rules_say(city):
 
     expected = []
     for group in analysis.groups:
-        if group.flag != UNDER_REACHED:
+        if group.flag != "under_reached":
             continue
         to_reach = [m for m in group.actor_ids if G.nodes[m]["status"] != "direct"]
         counts = {b: sum(1 for m in to_reach if G.has_edge(b, m)) for b in G if b != CITY}

@@ -3,8 +3,6 @@
 from mapping import ReachSettings, analyse_graph
 from mapping.build import CITY
 from mapping.reach import (
-    TOO_FEW_KNOWN,
-    UNDER_REACHED,
     flag_of,
     group_keys,
     group_name,
@@ -142,15 +140,15 @@ def test_every_group_counts_its_actors_by_status():
     found = {ident: (*figures(g), g.actor_ids) for ident, g in groups_by_ident(G).items()}
 
     assert found == {
-        "kind:poverty_organisation": (3, 1, 1, 1, 0, UNDER_REACHED, (1, 2, 3)),
-        "kind:business": (1, 1, 0, 0, 0, TOO_FEW_KNOWN, (4,)),
+        "kind:poverty_organisation": (3, 1, 1, 1, 0, "under_reached", (1, 2, 3)),
+        "kind:business": (1, 1, 0, 0, 0, "too_few_known", (4,)),
         "district:Sinaai": (3, 2, 1, 0, 0, None, (1, 2, 4)),
-        "district:Sint-Niklaas": (1, 0, 0, 1, 0, TOO_FEW_KNOWN, (3,)),
-        "kind_district:poverty_organisation/Sinaai": (2, 1, 1, 0, 0, TOO_FEW_KNOWN, (1, 2)),
-        "kind_district:poverty_organisation/Sint-Niklaas": (1, 0, 0, 1, 0, TOO_FEW_KNOWN, (3,)),
-        "kind_district:business/Sinaai": (1, 1, 0, 0, 0, TOO_FEW_KNOWN, (4,)),
-        "theme:armoede": (3, 1, 1, 1, 0, UNDER_REACHED, (1, 2, 3)),
-        "theme:wonen": (1, 0, 1, 0, 0, TOO_FEW_KNOWN, (2,)),
+        "district:Sint-Niklaas": (1, 0, 0, 1, 0, "too_few_known", (3,)),
+        "kind_district:poverty_organisation/Sinaai": (2, 1, 1, 0, 0, "too_few_known", (1, 2)),
+        "kind_district:poverty_organisation/Sint-Niklaas": (1, 0, 0, 1, 0, "too_few_known", (3,)),
+        "kind_district:business/Sinaai": (1, 1, 0, 0, 0, "too_few_known", (4,)),
+        "theme:armoede": (3, 1, 1, 1, 0, "under_reached", (1, 2, 3)),
+        "theme:wonen": (1, 0, 1, 0, 0, "too_few_known", (2,)),
     }
 
 
@@ -178,8 +176,8 @@ def test_groups_are_listed_flagged_first_then_by_lowest_share():
     listed = [(g.ident, g.share_direct, g.flag) for g in group_reach(G, settings=DEFAULTS)]
 
     assert listed == [
-        ("kind:resident", 0.25, UNDER_REACHED),
-        ("kind_district:resident/Belsele", 0.25, UNDER_REACHED),
+        ("kind:resident", 0.25, "under_reached"),
+        ("kind_district:resident/Belsele", 0.25, "under_reached"),
         ("district:Belsele", 0.5714, None),
         ("kind:business", 1.0, None),
         ("kind_district:business/Belsele", 1.0, None),
@@ -196,15 +194,15 @@ def test_a_share_exactly_at_the_threshold_is_not_under_reached():
 
 
 def test_a_share_just_below_the_threshold_is_under_reached():
-    assert flag_of(4, 1, settings=ReachSettings(threshold=0.5)) == UNDER_REACHED
-    assert flag_of(1000, 499, settings=ReachSettings(threshold=0.5)) == UNDER_REACHED
-    assert flag_of(10, 2, settings=ReachSettings(threshold=0.3)) == UNDER_REACHED
+    assert flag_of(4, 1, settings=ReachSettings(threshold=0.5)) == "under_reached"
+    assert flag_of(1000, 499, settings=ReachSettings(threshold=0.5)) == "under_reached"
+    assert flag_of(10, 2, settings=ReachSettings(threshold=0.3)) == "under_reached"
 
 
 def test_a_group_of_two_known_actors_is_too_few_known_whatever_its_share():
-    assert flag_of(2, 0, settings=DEFAULTS) == TOO_FEW_KNOWN
-    assert flag_of(2, 2, settings=DEFAULTS) == TOO_FEW_KNOWN
-    assert flag_of(3, 0, settings=DEFAULTS) == UNDER_REACHED
+    assert flag_of(2, 0, settings=DEFAULTS) == "too_few_known"
+    assert flag_of(2, 2, settings=DEFAULTS) == "too_few_known"
+    assert flag_of(3, 0, settings=DEFAULTS) == "under_reached"
 
 
 def test_a_group_of_two_actors_in_the_graph_is_flagged_too_few_known():
@@ -217,7 +215,7 @@ def test_a_group_of_two_actors_in_the_graph_is_flagged_too_few_known():
 
     group = groups_by_ident(G)["kind_district:resident/Sinaai"]
 
-    assert figures(group) == (2, 0, 0, 0, 2, TOO_FEW_KNOWN)
+    assert figures(group) == (2, 0, 0, 0, 2, "too_few_known")
     assert group.sentence.render() == (
         "Residents in Sinaai: only 2 known. Map more stakeholders here."
     )
@@ -236,9 +234,9 @@ def test_the_settings_move_the_flags():
         return groups_by_ident(G, settings)["kind_district:resident/Belsele"].flag
 
     assert flag(DEFAULTS) is None  # 2 of 4
-    assert flag(ReachSettings(threshold=0.6)) == UNDER_REACHED
-    assert flag(ReachSettings(min_group_size=5)) == TOO_FEW_KNOWN
-    assert flag(ReachSettings(window_days=60)) == UNDER_REACHED  # the 100-day contact drops out
+    assert flag(ReachSettings(threshold=0.6)) == "under_reached"
+    assert flag(ReachSettings(min_group_size=5)) == "too_few_known"
+    assert flag(ReachSettings(window_days=60)) == "under_reached"  # the 100-day contact drops out
 
 
 # --- §3.3 poverty organisations --------------------------------------------------------------

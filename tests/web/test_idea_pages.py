@@ -9,8 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crm.clock import utcnow
-from crm.contacts import today_in_city
+from crm.clock import today_in_city, utcnow
 from crm.ideas import add_status_update, create_idea
 from crm.invitations import add_invitations, update_invitation
 from crm.models import ExportLog, Idea, IdeaUpdate

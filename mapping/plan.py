@@ -1,76 +1,32 @@
-"""The outreach plan: the analysis's flagged groups and ranked actions, filtered and paged.
+"""The outreach plan: the analysis's flagged groups and ranked next actions, filtered and paged,
+and what the actor page and "my calls and visits" show of it.
 
-Plain functions over a `mapping.Analysis` (no request, no database), so that the pages stay thin
-and the plan pages and `flask reach report` show the same work.
+Plain functions over a `mapping.Analysis` (no request, no database), so that the plan pages, the
+actor page and `flask reach report` show the same work.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from crm.messages import N_
 from crm.models import ActorClaim
-from crm.paging import Page
-from crm.vocabulary import Channel
-from mapping import Analysis
-from mapping.outreach import CALL, FIND_DETAILS, INTRODUCE, VISIT, Recommendation
-from mapping.reach import TOO_FEW_KNOWN, UNDER_REACHED, GroupReach
+from crm.paging import Page, page_of
+from crm.vocabulary import Channel, GroupFlag, NextAction
+from mapping.analysis import Analysis
+from mapping.filters import AnalysisFilter
+from mapping.outreach import Recommendation
+from mapping.reach import GroupReach
 
 TOP = 10  # actors shown per group on the plan; the group's own page lists them all
-
-ACTION_LABELS = {
-    VISIT: N_("Visit"),
-    CALL: N_("Call"),
-    INTRODUCE: N_("Ask for an introduction"),
-    FIND_DETAILS: N_("Find contact details"),
-}
-FLAG_LABELS = {UNDER_REACHED: N_("Under-reached"), TOO_FEW_KNOWN: N_("Too few known")}
 
 # The channel the quick contact form starts on when one follows a recommendation: finding
 # details usually starts with a phone call to someone who knows them.
 ACTION_CHANNELS = {
-    VISIT: Channel.VISIT,
-    CALL: Channel.PHONE,
-    INTRODUCE: Channel.INTERMEDIARY,
-    FIND_DETAILS: Channel.PHONE,
+    NextAction.VISIT: Channel.VISIT,
+    NextAction.CALL: Channel.PHONE,
+    NextAction.INTRODUCE: Channel.INTERMEDIARY,
+    NextAction.FIND_DETAILS: Channel.PHONE,
 }
-
-
-@dataclass(frozen=True)
-class PlanFilters:
-    """What the plan is narrowed to: actors of a district, kind or theme, and one action."""
-
-    district: str = ""
-    kind: str = ""
-    theme: str = ""
-    action: str = ""
-
-    @classmethod
-    def from_args(cls, args: Mapping) -> "PlanFilters":
-        """The filters of a query string (missing or blank: no filter)."""
-        return cls(**{f.name: str(args.get(f.name) or "").strip() for f in fields(cls)})
-
-    @property
-    def active(self) -> bool:
-        return any(self.as_args().values())
-
-    def as_args(self) -> dict[str, str]:
-        """The filters that are set, as query-string arguments."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name)}
-
-    def admits_actor(self, node: Mapping) -> bool:
-        """Whether an actor (its node attributes) is in the district, kind and theme asked."""
-        return (
-            (not self.district or node.get("district") == self.district)
-            and (not self.kind or node.get("kind") == self.kind)
-            and (not self.theme or self.theme in node.get("themes", ()))
-        )
-
-    def admits(self, analysis: Analysis, recommendation: Recommendation) -> bool:
-        """Whether a recommendation passes every filter."""
-        return (not self.action or recommendation.action == self.action) and self.admits_actor(
-            analysis.actor(recommendation.actor_id)
-        )
 
 
 @dataclass(frozen=True)
@@ -111,16 +67,34 @@ class ClaimedWork:
         return self.recommendation.priority if self.recommendation else 0.0
 
 
-def build_plan(analysis: Analysis, filters: PlanFilters, *, top: int = TOP) -> Plan:
+@dataclass(frozen=True)
+class ActorOutreach:
+    """What the actor page shows of the plan: the next action, who introduces, who claimed."""
+
+    recommendation: Recommendation | None
+    introducer: str | None
+    claim: ActorClaim | None
+
+    # The claim buttons read these, as on a `crm.worklist.ContactCard`.
+    @property
+    def claimed_by_id(self) -> int | None:
+        return self.claim.user_id if self.claim else None
+
+    @property
+    def claimed_by(self) -> str | None:
+        return self.claim.user.name if self.claim else None
+
+
+def build_plan(analysis: Analysis, filters: AnalysisFilter, *, top: int = TOP) -> Plan:
     """The flagged groups and poverty organisations, each with its first `top` actions."""
-    ranked = ranked_actions(analysis, filters)
+    ranked = filters.recommendations(analysis)
     by_group: dict[str, list[Recommendation]] = defaultdict(list)
     for recommendation in ranked:
         for ident in recommendation.groups:
             by_group[ident].append(recommendation)
     under_reached, too_few_known = [], []
     for group in flagged_groups(analysis, filters, ranked=ranked):
-        if group.flag == UNDER_REACHED:
+        if group.flag == GroupFlag.UNDER_REACHED:
             under_reached.append(PlanGroup(group, page_of(by_group[group.ident], 1, top)))
         else:
             too_few_known.append(group)
@@ -131,14 +105,9 @@ def build_plan(analysis: Analysis, filters: PlanFilters, *, top: int = TOP) -> P
     )
 
 
-def ranked_actions(analysis: Analysis, filters: PlanFilters) -> list[Recommendation]:
-    """Every recommendation that passes the filters, best first."""
-    return [r for r in analysis.recommendations if filters.admits(analysis, r)]
-
-
 def flagged_groups(
     analysis: Analysis,
-    filters: PlanFilters,
+    filters: AnalysisFilter,
     *,
     ranked: Sequence[Recommendation] | None = None,
 ) -> list[GroupReach]:
@@ -147,30 +116,31 @@ def flagged_groups(
     An under-reached group counts when one of its actions passes the filters; a group with too
     few known actors (nothing to call yet) when one of its actors does and no action is asked.
     """
-    ranked = ranked_actions(analysis, filters) if ranked is None else ranked
+    ranked = filters.recommendations(analysis) if ranked is None else ranked
     with_work = {ident for r in ranked for ident in r.groups}
+    passes = filters.actor_test(analysis)
 
     def has_work(group: GroupReach) -> bool:
-        if group.flag == UNDER_REACHED:
+        if group.flag == GroupFlag.UNDER_REACHED:
             return group.ident in with_work
-        if group.flag == TOO_FEW_KNOWN and not filters.action:
-            return any(filters.admits_actor(analysis.actor(a)) for a in group.actor_ids)
+        if group.flag == GroupFlag.TOO_FEW_KNOWN and not filters.action:
+            return any(passes(actor_id) for actor_id in group.actor_ids)
         return False
 
     return [group for group in analysis.groups if has_work(group)]
 
 
 def poverty_actions(analysis: Analysis, ranked: Iterable[Recommendation]) -> list[Recommendation]:
-    """The actions for poverty organisations flagged one by one (DESIGN.md §3.3), best first."""
+    """The actions for poverty organisations flagged one by one, best first."""
     flagged = set(analysis.poverty_flagged)
     return [r for r in ranked if r.actor_id in flagged]
 
 
 def group_actions(
-    analysis: Analysis, group: GroupReach, filters: PlanFilters
+    analysis: Analysis, group: GroupReach, filters: AnalysisFilter
 ) -> list[Recommendation]:
     """Every action in one group that passes the filters, best first."""
-    return [r for r in ranked_actions(analysis, filters) if group.ident in r.groups]
+    return [r for r in filters.recommendations(analysis) if group.ident in r.groups]
 
 
 def find_group(analysis: Analysis, dimension: str, key: str) -> GroupReach | None:
@@ -178,18 +148,19 @@ def find_group(analysis: Analysis, dimension: str, key: str) -> GroupReach | Non
     return next((g for g in analysis.groups if (g.dimension, g.key) == (dimension, key)), None)
 
 
-def page_of(items: Sequence, page: int, per_page: int) -> Page:
-    """One page of a list already in memory, as `crm.paging.paginate` returns a query's page."""
-    page, per_page = max(1, int(page)), max(1, int(per_page))
-    start = (page - 1) * per_page
-    return Page(list(items[start : start + per_page]), len(items), page, per_page)
-
-
 def claimed_work(analysis: Analysis, claims: Iterable[ActorClaim]) -> list[ClaimedWork]:
     """A user's claims, the ones with a recommended action first (best first), then the rest."""
     work = [ClaimedWork(c, analysis.recommendation_for(c.actor_id)) for c in claims]
     # sorted() is stable: among equals the oldest claim stays first.
     return sorted(work, key=lambda w: (1, 0) if w.recommendation is None else (0, -w.priority))
+
+
+def actor_outreach(
+    analysis: Analysis | None, actor_id: int, claim: ActorClaim | None
+) -> ActorOutreach:
+    """The actor's place in the plan (no analysis: an archived actor, nothing to do)."""
+    recommendation = analysis.recommendation_for(actor_id) if analysis else None
+    return ActorOutreach(recommendation, introducer_name(analysis, recommendation), claim)
 
 
 def introducer_name(analysis: Analysis, recommendation: Recommendation | None) -> str | None:

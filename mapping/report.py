@@ -1,7 +1,8 @@
-"""`flask reach report`: the outreach plan as text, CSV or JSON, for people and cron jobs.
+"""The reach report of `flask reach report`: the outreach plan as text, CSV or JSON, for
+people and cron jobs.
 
-The same filters and ranking as the plan pages (`app.outreach.plan`); sentences and reasons are
-translated by the caller's `translate` (Flask-Babel's gettext under `force_locale`).
+The same filters and ranking as the plan pages (`mapping.plan`); sentences and reasons are
+translated by the caller's `translate` (the CLI passes Flask-Babel's gettext).
 """
 
 import csv
@@ -9,19 +10,17 @@ import json
 from collections.abc import Callable, Mapping
 from typing import TextIO
 
-from app.outreach.plan import (
-    ACTION_LABELS,
-    FLAG_LABELS,
-    PlanFilters,
-    flagged_groups,
-    introducer_name,
-    poverty_actions,
-    ranked_actions,
-)
 from crm.exports import safe_cell
-from crm.vocabulary import KIND_LABELS, REACH_STATUS_LABELS
+from crm.vocabulary import (
+    GROUP_FLAG_LABELS,
+    KIND_LABELS,
+    NEXT_ACTION_LABELS,
+    REACH_STATUS_LABELS,
+)
 from crm.worklist import ContactCard
-from mapping import Analysis
+from mapping.analysis import Analysis
+from mapping.filters import AnalysisFilter
+from mapping.plan import flagged_groups, introducer_name, poverty_actions
 
 FORMATS = ("text", "csv", "json")
 CSV_COLUMNS = (
@@ -43,13 +42,13 @@ CSV_COLUMNS = (
 
 def build_report(
     analysis: Analysis,
-    filters: PlanFilters,
+    filters: AnalysisFilter,
     *,
     cards: Mapping[int, ContactCard],
     translate: Callable[[str], str],
 ) -> dict:
     """The flags and the ranked actions inside the filters, as plain data (JSON-ready)."""
-    ranked = ranked_actions(analysis, filters)
+    ranked = filters.recommendations(analysis)
     actions = []
     for rank, recommendation in enumerate(ranked, start=1):
         node = analysis.actor(recommendation.actor_id)
@@ -76,12 +75,7 @@ def build_report(
         "computed_at": analysis.computed_at.isoformat(),
         "data_version": analysis.data_version,
         "filters": filters.as_args(),
-        "settings": {
-            "window_days": analysis.settings.window_days,
-            "threshold": analysis.settings.threshold,
-            "min_group_size": analysis.settings.min_group_size,
-            "max_failed_calls": analysis.settings.max_failed_calls,
-        },
+        "settings": analysis.settings.as_dict(),
         "groups": [
             {
                 "ident": group.ident,
@@ -127,7 +121,7 @@ def write_csv(
             **action,
             "kind": translate(KIND_LABELS.get(action["kind"], action["kind"])),
             "status": translate(REACH_STATUS_LABELS.get(action["status"], action["status"])),
-            "action": translate(ACTION_LABELS[action["action"]]),
+            "action": translate(NEXT_ACTION_LABELS[action["action"]]),
             "phone": display_phone(action["phone"]),
             "groups": " ".join(action["groups"]),
         }
@@ -165,7 +159,7 @@ def write_text(
     line()
     line(_("Flagged groups (%(count)d)") % {"count": len(report["groups"])})
     for group in report["groups"]:
-        flag = translate(FLAG_LABELS[group["flag"]])
+        flag = translate(GROUP_FLAG_LABELS[group["flag"]])
         line(f"  [{flag}] {group['sentence']} ({_share_text(group)})")
     line()
     line(
@@ -187,7 +181,7 @@ def write_text(
             f"{action['rank']:>4}. #{action['actor_id']} {action['name']} ({where}) - "
             + _("priority %(n)s") % {"n": action["priority"]}
         )
-        line(f"      {translate(ACTION_LABELS[action['action']])}: {action['reason']}")
+        line(f"      {translate(NEXT_ACTION_LABELS[action['action']])}: {action['reason']}")
         details = []
         if action["phone"]:
             details.append(_("phone %(phone)s") % {"phone": display_phone(action["phone"])})

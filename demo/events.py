@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from crm.builder import Criteria, build_invitations, parse_targets
 from crm.clock import utcnow
 from crm.events import create_event
 from crm.ideas import add_status_update, create_idea
-from crm.invitations import Criteria, build_invitations, parse_targets, update_invitation
+from crm.invitations import update_invitation
 from crm.vocabulary import InvitationStatus
 
 PAST_TARGETS = {"poverty_organisation": {"min": 4}, "business": {"max": 8}}

@@ -1,0 +1,1 @@
+"""Staff accounts, their roles and export permission (administrators only, under /admin)."""
