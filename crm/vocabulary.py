@@ -225,6 +225,8 @@ CHANNEL_LABELS: dict[str, str] = {
     Channel.SMS: N_("SMS"),
 }
 
+INVITE_CHANNEL_LABELS: dict[str, str] = {c: CHANNEL_LABELS[c] for c in INVITE_CHANNELS}
+
 DIRECTION_LABELS: dict[str, str] = {
     Direction.OUTGOING: N_("Outgoing"),
     Direction.INCOMING: N_("Incoming"),

@@ -38,10 +38,9 @@ from crm.messages import Invalid, NotFound
 from crm.permissions import may_export, may_manage_events
 from crm.representation import representation as representation_of
 from crm.vocabulary import (
-    CHANNEL_LABELS,
     EVENT_TYPE_LABELS,
     INVITATION_STATUS_LABELS,
-    INVITE_CHANNELS,
+    INVITE_CHANNEL_LABELS,
     KIND_LABELS,
     QUADRANT_LABELS,
     REACH_STATUS_LABELS,
@@ -52,7 +51,6 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 LONG_WHEN = "EEEE d MMMM y, HH:mm"  # CLDR patterns: the same order reads well in nl and en
 SHORT_WHEN = "EEE d MMM y, HH:mm"
-INVITE_CHANNEL_LABELS = {c: CHANNEL_LABELS[c] for c in INVITE_CHANNELS}
 
 
 @bp.context_processor
