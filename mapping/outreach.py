@@ -46,14 +46,75 @@ class Broker:
 def next_action(
     G: nx.Graph, actor_id: int, *, settings: ReachSettings
 ) -> tuple[str, Message, int | None]:
-    """The action of DESIGN.md §3.4 for one actor: (action, reason, introducer or None)."""
+    """The next action for one actor (docs/rules-of-reach.md#the-next-action): (action,
+    reason, introducer or None).
+
+    A poverty organisation with a known address, a resident with a phone number, one whose
+    calls failed three times but whose address is known, one who knows a directly reached
+    youth club, and one nobody knows how to reach:
+
+    >>> from mapping.build import graph_from_rows
+    >>> now = datetime(2026, 6, 10)
+    >>> G = graph_from_rows(
+    ...     [
+    ...         {"id": 1, "name": "Vzw De Vlaskop", "kind": "poverty_organisation",
+    ...          "phone": "+3237783060", "address": "Dijkstraat 4"},
+    ...         {"id": 2, "name": "Jan Peeters", "kind": "resident", "phone": "+32475123456"},
+    ...         {"id": 3, "name": "An Claes", "kind": "resident", "phone": "+32475123457",
+    ...          "address": "Kerkstraat 1"},
+    ...         {"id": 4, "name": "Mieke Claeys", "kind": "resident"},
+    ...         {"id": 5, "name": "Chiro Sinaai", "kind": "civic_association",
+    ...          "last_direct_reached_at": datetime(2026, 5, 1)},
+    ...         {"id": 6, "name": "Luc Maes", "kind": "resident"},
+    ...     ],
+    ...     [(4, 5, 2)],  # Mieke knows the Chiro (strength 2)
+    ...     failed_calls={3: 3},
+    ...     settings=ReachSettings(),
+    ...     now=now,
+    ... )
+    >>> for actor in (1, 2, 3, 4, 6):
+    ...     action, reason, introducer = next_action(G, actor, settings=ReachSettings())
+    ...     print(action, introducer, "|", reason.render())
+    visit None | Poverty organisations are reached in person: visit them.
+    call None | A phone number is known: call.
+    visit None | Failed calls in the reach window: 3. Go and visit.
+    introduce 5 | Ask Chiro Sinaai, who is reached directly, for an introduction.
+    find_details None | No way to reach them yet: find a phone number or address.
+    """
     return _next_action(actor_id, G.nodes, G.adj, settings)
 
 
 def find_introducer(G: nx.Graph, actor_id: int) -> int | None:
     """The best directly reached actor within two hops: strongest tie first (a two-hop path
     counts as its weaker tie times TWO_HOP_DISCOUNT), then the most recent direct contact,
-    then the lowest id."""
+    then the lowest id.
+
+    Mieke knows two clubs reached directly, equally well; Jan knows only Mieke; nobody is
+    linked to Luc:
+
+    >>> from mapping.build import graph_from_rows
+    >>> now = datetime(2026, 6, 10)
+    >>> G = graph_from_rows(
+    ...     [
+    ...         {"id": 1, "name": "Mieke Claeys", "kind": "resident"},
+    ...         {"id": 2, "name": "Chiro Sinaai", "kind": "civic_association",
+    ...          "last_direct_reached_at": datetime(2026, 3, 2)},  # 100 days ago
+    ...         {"id": 3, "name": "Okra Sinaai", "kind": "civic_association",
+    ...          "last_direct_reached_at": datetime(2026, 6, 5)},  # 5 days ago
+    ...         {"id": 4, "name": "Jan Peeters", "kind": "resident"},
+    ...         {"id": 5, "name": "Luc Maes", "kind": "resident"},
+    ...     ],
+    ...     [(1, 2, 2), (1, 3, 2), (4, 1, 3)],  # (actor, actor, strength 1-3)
+    ...     settings=ReachSettings(),
+    ...     now=now,
+    ... )
+    >>> find_introducer(G, 1)  # both ties 2: the more recent conversation wins
+    3
+    >>> find_introducer(G, 4)  # two hops via Mieke: min(3, 2) * 0.5 = 1.0 for both clubs
+    3
+    >>> print(find_introducer(G, 5))
+    None
+    """
     return _find_introducer(actor_id, G.nodes, G.adj)
 
 
@@ -134,7 +195,38 @@ def priority(
 ) -> float:
     """0-100: half power/interest, a quarter how central the actor is in its flagged groups
     (exact degree centrality inside the group: a broker reaches many), a quarter how long ago
-    the last direct contact was (never: the full quarter)."""
+    the last direct contact was (never: the full quarter).
+
+    Four businesses in Belsele, one visited 20 days ago (1 of 4: under-reached). The bakery
+    (influence 5, interest 4) knows two of the other three and was last visited 270 days ago:
+
+    >>> from mapping.build import graph_from_rows
+    >>> from mapping.reach import UNDER_REACHED, group_reach
+    >>> now, settings = datetime(2026, 6, 10), ReachSettings()
+    >>> G = graph_from_rows(
+    ...     [
+    ...         {"id": 1, "name": "Bakkerij Claes", "kind": "business", "district": "Belsele",
+    ...          "influence": 5, "interest": 4, "last_direct_reached_at": datetime(2025, 9, 13)},
+    ...         {"id": 2, "name": "Garage Maes", "kind": "business", "district": "Belsele"},
+    ...         {"id": 3, "name": "Apotheek Belsele", "kind": "business", "district": "Belsele"},
+    ...         {"id": 4, "name": "Brouwerij Belsele", "kind": "business", "district": "Belsele",
+    ...          "last_direct_reached_at": datetime(2026, 5, 21)},
+    ...         {"id": 5, "name": "Vzw De Vlaskop", "kind": "poverty_organisation"},
+    ...     ],
+    ...     [(1, 2, 1), (1, 3, 2)],
+    ...     settings=settings,
+    ...     now=now,
+    ... )
+    >>> flagged = [g for g in group_reach(G, settings=settings) if g.flag == UNDER_REACHED]
+    >>> [(g.ident, g.direct, g.total) for g in flagged]
+    [('district:Belsele', 1, 4), ('kind:business', 1, 4), ('kind_district:business/Belsele', 1, 4)]
+    >>> # 100 * (0.5 * (5 + 4 - 2) / 8 + 0.25 * 2 / 3 + 0.25 * 270 / (2 * 180))
+    >>> priority(G, 1, flagged, settings=settings, now=now)
+    79.2
+    >>> # influence and interest 3, in no flagged group, never reached directly
+    >>> priority(G, 5, [], settings=settings, now=now)
+    50.0
+    """
     neighbours = G.adj[actor_id]
     centrality = max((_centrality(neighbours, g) for g in groups), default=0.0)
     return _priority(G.nodes[actor_id], centrality, settings, now)

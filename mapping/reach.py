@@ -59,7 +59,30 @@ def group_keys(data: dict) -> list[tuple[str, str]]:
 
 
 def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
-    """Counts per status for every group, flagged ones first, lowest share first."""
+    """Counts per status for every group, flagged ones first, lowest share first.
+
+    Six poverty organisations in Sinaai, two of them visited last month; two of the six (one
+    visited, one not) work on housing:
+
+    >>> from datetime import datetime
+    >>> from mapping.build import graph_from_rows
+    >>> now, visited = datetime(2026, 6, 10), datetime(2026, 5, 1)
+    >>> rows = [
+    ...     {"id": n, "name": f"Vereniging {n}", "kind": "poverty_organisation",
+    ...      "district": "Sinaai", "last_direct_reached_at": visited if n <= 2 else None}
+    ...     for n in range(1, 7)
+    ... ]
+    >>> settings = ReachSettings()  # 180 days, threshold 0.5, at least 3 known
+    >>> G = graph_from_rows(
+    ...     rows, [], themes={1: ("wonen",), 3: ("wonen",)}, settings=settings, now=now
+    ... )
+    >>> for group in group_reach(G, settings=settings):
+    ...     print(group.flag, "|", group.sentence.render())
+    under_reached | Actors in Sinaai: 2 of 6 reached directly
+    under_reached | Poverty organisations: 2 of 6 reached directly
+    under_reached | Poverty organisations in Sinaai: 2 of 6 reached directly
+    too_few_known | Actors working on wonen: only 2 known. Map more stakeholders here.
+    """
     # Actors alike in kind, district, themes and status share every group: sort the actors
     # into those few thousand kinds first, then each kind into its groups (at 100 000 actors
     # this is a third of the work of asking every actor for its groups).
@@ -82,7 +105,18 @@ def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
 
 
 def flag_of(total: int, direct: int, *, settings: ReachSettings) -> str | None:
-    """`too_few_known` below the minimum group size, `under_reached` below the threshold."""
+    """`too_few_known` below the minimum group size, `under_reached` below the threshold.
+
+    With the defaults (a share of 0.5, at least 3 known actors):
+
+    >>> settings = ReachSettings()
+    >>> flag_of(6, 2, settings=settings)  # 2 of 6 reached directly: 33 % < 50 %
+    'under_reached'
+    >>> print(flag_of(4, 2, settings=settings))  # exactly 50 % is enough
+    None
+    >>> flag_of(2, 2, settings=settings)  # both reached, but two are too few to judge
+    'too_few_known'
+    """
     if total < settings.min_group_size:
         return GroupFlag.TOO_FEW_KNOWN
     if direct / total < settings.threshold:
@@ -91,7 +125,32 @@ def flag_of(total: int, direct: int, *, settings: ReachSettings) -> str | None:
 
 
 def unreached_poverty_organisations(G: nx.Graph) -> list[int]:
-    """Poverty organisations without status `direct`: flagged one by one, whatever their group."""
+    """Poverty organisations without status `direct`: flagged one by one, whatever their group.
+
+    One organisation visited last month, one only e-mailed, one never contacted; a resident
+    nobody talked to is no poverty organisation:
+
+    >>> from datetime import datetime
+    >>> from mapping.build import graph_from_rows
+    >>> now, last_month = datetime(2026, 6, 10), datetime(2026, 5, 10)
+    >>> G = graph_from_rows(
+    ...     [
+    ...         {"id": 1, "name": "Vzw De Vlaskop", "kind": "poverty_organisation",
+    ...          "last_direct_reached_at": last_month},
+    ...         {"id": 2, "name": "Welzijnsschakel Belsele", "kind": "poverty_organisation",
+    ...          "last_reached_at": last_month},
+    ...         {"id": 3, "name": "Vzw 't Lichtpunt", "kind": "poverty_organisation"},
+    ...         {"id": 4, "name": "Jan Peeters", "kind": "resident"},
+    ...     ],
+    ...     [],
+    ...     settings=ReachSettings(),
+    ...     now=now,
+    ... )
+    >>> [G.nodes[n]["status"] for n in (1, 2, 3)]
+    ['direct', 'digital_only', 'none']
+    >>> unreached_poverty_organisations(G)
+    [2, 3]
+    """
     return sorted(
         n
         for n, data in actor_nodes(G)
