@@ -22,7 +22,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     LANGUAGES = ("nl", "en")
 
-    # Rules of reach (DESIGN.md §3); one place for every threshold.
+    # Rules of reach (docs/rules-of-reach.md#settings); one place for every threshold.
     REACH_WINDOW_DAYS = _int_env("REACH_WINDOW_DAYS", 180)
     REACH_THRESHOLD = _float_env("REACH_THRESHOLD", 0.5)
     MIN_GROUP_SIZE = _int_env("MIN_GROUP_SIZE", 3)

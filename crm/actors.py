@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from crm.clock import utcnow
 from crm.edits import check_version, conflict_when_stale
-from crm.messages import N_, Invalid, Message, NotFound
+from crm.messages import N_, Invalid, Message
 from crm.models import (
     ADDRESS_MAX,
     NAME_MAX,
@@ -25,8 +25,8 @@ from crm.models import (
 )
 from crm.paging import Page, paginate
 from crm.reach import status_condition, window_start
+from crm.rows import get_row
 from crm.validation import (
-    as_id,
     clean_text,
     collect_errors,
     echo,
@@ -72,13 +72,9 @@ class PossibleDuplicate:
     reason: str  # "phone", "email" or "name"
 
 
-def get_actor(session: Session, actor_id: int) -> Actor:
+def get_actor(session: Session, actor_id) -> Actor:
     """The actor with this id, archived or not."""
-    ident = as_id(actor_id)
-    actor = session.get(Actor, ident) if ident is not None else None
-    if actor is None:
-        raise NotFound("actor", actor_id)
-    return actor
+    return get_row(session, Actor, actor_id, what="actor")
 
 
 def create_actor(session: Session, *, now: datetime | None = None, **fields) -> Actor:

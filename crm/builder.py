@@ -35,7 +35,7 @@ from crm.vocabulary import (
 )
 
 # The kinds a participation trajectory needs in the room: a list without one of them gets a
-# warning (docs/rules-of-reach.md, "Invitation lists").
+# warning (docs/rules-of-reach.md#invitation-lists-and-keeping-warm).
 NEEDED_KINDS = (
     Kind.RESIDENT,
     Kind.BUSINESS,
@@ -285,8 +285,8 @@ def _balanced(by_kind, listed: Counter, targets, free: int) -> list[Candidate]:
         while len(chosen) < free and counts[kind] < targets[kind].min and open_to_more(kind):
             take(kind)
     # Then one at a time per kind, the kind with the fewest on the list first: a balanced room;
-    # on a tie poverty organisations go first (the hardest to get into the room, DESIGN.md §1),
-    # then the vocabulary's order.
+    # on a tie poverty organisations go first (the hardest to get into the room:
+    # docs/rules-of-reach.md#why-direct-reach), then the vocabulary's order.
     tie_order = {k: (k != Kind.POVERTY_ORGANISATION, _kind_order(k)) for k in queues}
     while len(chosen) < free:
         kinds = [k for k in queues if open_to_more(k)]

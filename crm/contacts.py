@@ -10,6 +10,7 @@ from crm.clock import CITY_TIMEZONE, today_in_city, utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import TEXT_MAX, Actor, ContactLog
 from crm.paging import Page, paginate
+from crm.rows import get_row
 from crm.validation import as_id, clean_text, collect_errors, echo, parse_choice, parse_date
 from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Direction, Outcome
 
@@ -103,13 +104,9 @@ def delete_contact(session: Session, contact_id: int) -> None:
     refresh_contact_dates(session, actor_id)
 
 
-def get_contact(session: Session, contact_id: int) -> ContactLog:
+def get_contact(session: Session, contact_id) -> ContactLog:
     """The contact with this id."""
-    ident = as_id(contact_id)
-    contact = session.get(ContactLog, ident) if ident is not None else None
-    if contact is None:
-        raise NotFound("contact", contact_id)
-    return contact
+    return get_row(session, ContactLog, contact_id, what="contact")
 
 
 def list_contacts(session: Session, actor_id: int, *, page: int = 1, per_page: int = 25) -> Page:

@@ -10,8 +10,9 @@ def configure_engine(engine: Engine, *, immediate: bool = True) -> Engine:
     """Apply Bereik's SQLite recipe (WAL, BEGIN IMMEDIATE, foreign keys); other databases as is.
 
     Without BEGIN IMMEDIATE, concurrent read-modify-write transactions on SQLite lose updates
-    silently or fail with "database is locked" (PERFORMANCE.md). This is SQLAlchemy's documented
-    recipe: turn off the driver's own transaction handling and emit BEGIN ourselves.
+    silently or fail with "database is locked" (docs/performance.md#lost-updates). This is
+    SQLAlchemy's documented recipe: turn off the driver's own transaction handling and emit
+    BEGIN ourselves.
     `immediate=False` (plain BEGIN) is for a single-threaded reader next to the app, such as a
     test arranging data: its reads then never hold the write lock.
     """

@@ -10,11 +10,11 @@ from crm.actors import themes_by_name
 from crm.clock import utcnow
 from crm.contacts import parse_occurred_at
 from crm.edits import check_version, conflict_when_stale
-from crm.messages import N_, Invalid, Message, NotFound
+from crm.messages import N_, Invalid, Message
 from crm.models import ADDRESS_MAX, NAME_MAX, TEXT_MAX, Event
 from crm.paging import Page, paginate
+from crm.rows import get_row
 from crm.validation import (
-    as_id,
     clean_text,
     collect_errors,
     parse_choice,
@@ -32,11 +32,7 @@ _STALE = Message(N_("Someone else saved this event in the meantime. Your changes
 
 def get_event(session: Session, event_id) -> Event:
     """The event with this id."""
-    ident = as_id(event_id)
-    event = session.get(Event, ident) if ident is not None else None
-    if event is None:
-        raise NotFound("event", event_id)
-    return event
+    return get_row(session, Event, event_id, what="event")
 
 
 def create_event(

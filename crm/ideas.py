@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from crm.actors import search_actors
 from crm.clock import today_in_city, utcnow
 from crm.edits import check_version, conflict_when_stale
-from crm.messages import N_, Invalid, Message, NotFound
+from crm.messages import N_, Invalid, Message
 from crm.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -29,6 +29,7 @@ from crm.models import (
     User,
 )
 from crm.paging import Page, paginate
+from crm.rows import get_row, lock_row
 from crm.validation import (
     as_id,
     clean_text,
@@ -61,11 +62,7 @@ _NUMBERS_LINE = re.compile(r"^[#0-9,;\s]+$")
 
 def get_idea(session: Session, idea_id) -> Idea:
     """The idea with this id."""
-    ident = as_id(idea_id)
-    idea = session.get(Idea, ident) if ident is not None else None
-    if idea is None:
-        raise NotFound("idea", idea_id)
-    return idea
+    return get_row(session, Idea, idea_id, what="idea")
 
 
 def create_idea(
@@ -376,20 +373,7 @@ def _occurred_on(raw, *, today: date) -> date:
 
 def _locked_idea(session: Session, idea_id) -> Idea:
     """The idea, its row held until commit: two updates at once must both count."""
-    ident = as_id(idea_id)
-    idea = (
-        session.scalar(
-            select(Idea)
-            .where(Idea.id == ident)
-            .with_for_update(of=Idea)  # not the joined theme: PostgreSQL refuses that
-            .execution_options(populate_existing=True)
-        )
-        if ident is not None
-        else None
-    )
-    if idea is None:
-        raise NotFound("idea", idea_id)
-    return idea
+    return lock_row(session, Idea, idea_id, what="idea")
 
 
 def _record_update(

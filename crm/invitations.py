@@ -19,6 +19,7 @@ from crm.events import get_event
 from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import Actor, Invitation
 from crm.paging import Page, paginate
+from crm.rows import get_row, lock_row
 from crm.validation import as_id, parse_choice, parse_id, search_key, storable
 from crm.vocabulary import LEFT_OUT_REASON_LABELS, Channel, InvitationStatus
 
@@ -110,9 +111,8 @@ def add_invitations(
 
 def get_invitation(session: Session, invitation_id, *, event_id=None) -> Invitation:
     """The invitation with this id (on the list of `event_id`, when given)."""
-    ident = as_id(invitation_id)
-    invitation = session.get(Invitation, ident) if ident is not None else None
-    if invitation is None or (event_id is not None and invitation.event_id != as_id(event_id)):
+    invitation = get_row(session, Invitation, invitation_id, what="invitation")
+    if event_id is not None and invitation.event_id != as_id(event_id):
         raise NotFound("invitation", invitation_id)
     return invitation
 
@@ -257,22 +257,9 @@ def undo_attendance(
 
 
 def _locked_invitation(session: Session, invitation_id) -> Invitation:
-    """The invitation, its row locked until commit (PostgreSQL; SQLite's BEGIN IMMEDIATE
-    already serialises writers): a double tap on "present" must not log two contacts."""
-    ident = as_id(invitation_id)
-    invitation = (
-        session.scalar(
-            select(Invitation)
-            .where(Invitation.id == ident)
-            .with_for_update(of=Invitation)
-            .execution_options(populate_existing=True)
-        )
-        if ident is not None
-        else None
-    )
-    if invitation is None:
-        raise NotFound("invitation", invitation_id)
-    return invitation
+    """The invitation, its row locked until commit: a double tap on "present" must not log two
+    contacts."""
+    return lock_row(session, Invitation, invitation_id, what="invitation")
 
 
 def remove_invitation(session: Session, invitation_id) -> None:

@@ -54,10 +54,26 @@ class Invalid(Exception):
 class NotFound(Exception):
     """The object does not exist (or was deleted)."""
 
+    # What the user reads, per kind of object (`what`).
+    MESSAGES = {
+        "actor": N_("There is no actor with id %(id)s."),
+        "contact": N_("There is no contact with id %(id)s."),
+        "relation": N_("There is no relation with id %(id)s."),
+        "event": N_("There is no event with id %(id)s."),
+        "invitation": N_("There is no invitation with id %(id)s."),
+        "idea": N_("There is no idea with id %(id)s."),
+    }
+
     def __init__(self, what: str, ident):
         super().__init__(f"{what} {ident!r} not found")
         self.what = what
         self.ident = ident
+
+    @property
+    def message(self) -> Message:
+        """'There is no actor with id 5.' (the id as typed, shortened)."""
+        msgid = self.MESSAGES.get(self.what, N_("This object does not exist."))
+        return Message(msgid, id=str(self.ident)[:40])
 
 
 class Conflict(Exception):

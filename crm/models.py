@@ -1,4 +1,4 @@
-"""SQLAlchemy 2 models of Bereik (DESIGN.md §2). Timestamps are naive UTC."""
+"""SQLAlchemy 2 models of Bereik (docs/architecture.md#vocabulary). Timestamps are naive UTC."""
 
 from datetime import date, datetime
 
@@ -137,7 +137,7 @@ class Actor(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     # Denormalised from contact_logs in the same transaction as every contact write, so that
-    # lists and reach figures never aggregate a million contacts (PERFORMANCE.md, SQL).
+    # lists and reach figures never aggregate a million contacts (docs/performance.md#sql).
     last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_reached_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_direct_reached_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,4 +1,4 @@
-"""An actor's reach status (docs/rules-of-reach.md, "Reach status"), from its denormalised
+"""An actor's reach status (docs/rules-of-reach.md#reach-status), from its denormalised
 contact dates: the rule in Python and its SQL twin, which must agree on every actor
 (tests/domain/test_rule_twins.py proves it on generated actors, on both databases)."""
 

@@ -6,8 +6,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
-from crm.messages import N_, Invalid, NotFound
+from crm.messages import N_, Invalid
 from crm.models import Actor, Relation
+from crm.rows import get_row
 from crm.validation import as_id, collect_errors, parse_choice, parse_date, parse_id, parse_int
 from crm.vocabulary import SYMMETRIC_RELATION_TYPES, RelationType
 
@@ -59,11 +60,7 @@ def add_relation(
 
 def remove_relation(session: Session, relation_id: int) -> None:
     """Delete one relation."""
-    ident = as_id(relation_id)
-    relation = session.get(Relation, ident) if ident is not None else None
-    if relation is None:
-        raise NotFound("relation", relation_id)
-    session.delete(relation)
+    session.delete(get_row(session, Relation, relation_id, what="relation"))
     session.flush()
 
 

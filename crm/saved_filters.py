@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from crm.builder import Criteria
 from crm.clock import utcnow
-from crm.messages import N_, Invalid, NotFound
+from crm.messages import N_, Invalid
 from crm.models import LABEL_MAX, SavedFilter
-from crm.validation import as_id, clean_text
+from crm.rows import get_row
+from crm.validation import clean_text
 
 
 def save_filter(
@@ -42,11 +43,7 @@ def list_filters(session: Session) -> list[SavedFilter]:
 
 def get_filter(session: Session, filter_id) -> SavedFilter:
     """The saved filter with this id."""
-    ident = as_id(filter_id)
-    saved = session.get(SavedFilter, ident) if ident is not None else None
-    if saved is None:
-        raise NotFound("saved filter", filter_id)
-    return saved
+    return get_row(session, SavedFilter, filter_id, what="saved filter")
 
 
 def filter_criteria(saved: SavedFilter) -> Criteria:

@@ -11,7 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import NAME_MAX, User
-from crm.validation import as_id, clean_text, collect_errors, parse_choice, parse_email, storable
+from crm.rows import get_row
+from crm.validation import clean_text, collect_errors, parse_choice, parse_email, storable
 from crm.vocabulary import Role
 
 PASSWORD_MIN_LENGTH = 12
@@ -111,13 +112,9 @@ def user_for_token(session: Session, token: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def get_user(session: Session, user_id: int) -> User:
+def get_user(session: Session, user_id) -> User:
     """The user with this id."""
-    ident = as_id(user_id)
-    user = session.get(User, ident) if ident is not None else None
-    if user is None:
-        raise NotFound("user", user_id)
-    return user
+    return get_row(session, User, user_id, what="user")
 
 
 def find_user_by_email(session: Session, email: str) -> User:

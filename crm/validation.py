@@ -1,8 +1,8 @@
 """Validation of what people type: phones, e-mails, names, vocabulary values, numbers, dates.
 
 Each function returns the clean value or raises `Invalid` on the given field with a message
-that repeats what was typed. Both SQLite and PostgreSQL get only clean values (PERFORMANCE.md:
-they differ on NUL bytes and over-long strings).
+that repeats what was typed. Both SQLite and PostgreSQL get only clean values: they differ on
+NUL bytes and over-long strings (docs/performance.md#bad-input).
 """
 
 import re
@@ -171,7 +171,8 @@ def parse_int(raw, *, field: str, low: int, high: int, default: int | None = Non
 
 
 def parse_id(raw, *, field: str = "id") -> int:
-    """A database id: a positive integer that fits every database (PERFORMANCE.md: 2**31)."""
+    """A database id: a positive integer below 2**31, which every database holds
+    (docs/performance.md#bad-input)."""
     text = str(raw).strip() if raw is not None else ""
     if not text.isascii() or not text.isdigit() or (len(text) > 1 and text.startswith("0")):
         raise Invalid.on(field, N_("'%(value)s' is not a valid id."), value=echo(text))
@@ -185,7 +186,7 @@ def as_id(raw) -> int | None:
     """`raw` as a database id, or None when no row can have it (so a look-up finds nothing).
 
     PostgreSQL raises an error for an id beyond its integer range where SQLite says "not
-    found" (PERFORMANCE.md); getters use this to answer "not found" on both.
+    found" (docs/performance.md#bad-input); getters use this to answer "not found" on both.
     """
     try:
         return parse_id(raw)

@@ -1,7 +1,8 @@
 """Bereik's words as enumerations, each value with its (English) label msgid.
 
-Every label a page, a figure, an export or the CLI shows lives here (docs/architecture.md,
-"Labels"): the app translates them with gettext, the domain marks them with `N_`.
+Every label a page, a figure, an export or the CLI shows lives here
+(docs/architecture.md#vocabulary): the app translates them with gettext, the domain marks them
+with `N_`.
 """
 
 from enum import StrEnum

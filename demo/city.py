@@ -7,8 +7,8 @@ failed calls, and two deelgemeenten (Sinaai, Nieuwkerken-Waas) get far fewer dir
 Everything comes from `random.Random(seed)`: the same seed and `now` give the same rows. Rows
 are generated in blocks of actors with their contacts and written with Core bulk inserts
 (executemany), or with COPY on PostgreSQL, where a multi-row INSERT is 30 times slower
-(PERFORMANCE.md). The actors' denormalised contact dates are computed here while generating:
-they equal what `crm.contacts.refresh_contact_dates` would compute.
+(docs/performance.md#sql). The actors' denormalised contact dates are computed here while
+generating: they equal what `crm.contacts.refresh_contact_dates` would compute.
 """
 
 import random

@@ -40,8 +40,9 @@ def load_demo_events(
 ) -> DemoEvents:
     """Two events with lists, attendance and three ideas (flushes, does not commit)."""
     now = now or utcnow()
-    past = create_event(
+    past, past_list = _event_with_list(
         session,
+        PAST_TARGETS,
         name="Open atelier slimme stad",
         type="open_atelier",
         starts_at=now - timedelta(days=30),
@@ -51,31 +52,16 @@ def load_demo_events(
         user_id=user_id,
         now=now,
     )
-    _, past_list = build_invitations(
-        session,
-        past.id,
-        criteria=Criteria(),
-        targets=parse_targets(PAST_TARGETS),
-        user_id=user_id,
-        now=now,
-    )
     attendees = _follow_up(session, past_list, user_id=user_id, now=now)
-    upcoming = create_event(
+    _, upcoming_list = _event_with_list(
         session,
+        UPCOMING_TARGETS,
         name="Ideeënatelier mobiliteit",
         type="idea_atelier",
         starts_at=(now + timedelta(days=14)).replace(hour=17, minute=0, second=0, microsecond=0),
         place="Bibliotheek Sinaai",
         capacity=25,
         themes=["mobiliteit"],
-        user_id=user_id,
-        now=now,
-    )
-    _, upcoming_list = build_invitations(
-        session,
-        upcoming.id,
-        criteria=Criteria(),
-        targets=parse_targets(UPCOMING_TARGETS),
         user_id=user_id,
         now=now,
     )
@@ -86,6 +72,20 @@ def load_demo_events(
         attended=len(attendees),
         ideas=ideas,
     )
+
+
+def _event_with_list(session: Session, targets: dict, **fields):
+    """An event and the balanced list the builder proposes for it, with these targets."""
+    event = create_event(session, **fields)
+    _, invitations = build_invitations(
+        session,
+        event.id,
+        criteria=Criteria(),
+        targets=parse_targets(targets),
+        user_id=fields.get("user_id"),
+        now=fields.get("now"),
+    )
+    return event, invitations
 
 
 def _follow_up(session: Session, invitations, *, user_id, now) -> list[int]:

@@ -2,7 +2,7 @@
 
 Pure functions of plain rows. The database side is two aggregate queries in `mapping.build`
 (`load_contact_aggregates`); the results travel in the `Analysis`, and `mapping.figures` draws
-them (figures never read the database, DESIGN.md §4).
+them (figures never read the database: docs/architecture.md#where-code-goes).
 
 Months are **Brussels calendar months** (the city's calendar, as people read dates): a contact
 at 00:30 on 1 June in Brussels (22:30 UTC on 31 May) counts in June. Stored moments are naive

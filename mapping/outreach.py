@@ -201,7 +201,7 @@ def priority(
     (influence 5, interest 4) knows two of the other three and was last visited 270 days ago:
 
     >>> from mapping.build import graph_from_rows
-    >>> from mapping.reach import UNDER_REACHED, group_reach
+    >>> from mapping.reach import group_reach
     >>> now, settings = datetime(2026, 6, 10), ReachSettings()
     >>> G = graph_from_rows(
     ...     [
@@ -217,7 +217,7 @@ def priority(
     ...     settings=settings,
     ...     now=now,
     ... )
-    >>> flagged = [g for g in group_reach(G, settings=settings) if g.flag == UNDER_REACHED]
+    >>> flagged = [g for g in group_reach(G, settings=settings) if g.flag == "under_reached"]
     >>> [(g.ident, g.direct, g.total) for g in flagged]
     [('district:Belsele', 1, 4), ('kind:business', 1, 4), ('kind_district:business/Belsele', 1, 4)]
     >>> # 100 * (0.5 * (5 + 4 - 2) / 8 + 0.25 * 2 / 3 + 0.25 * 270 / (2 * 180))

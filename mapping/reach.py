@@ -1,4 +1,5 @@
-"""Reach per group and the flags of DESIGN.md §3 (pure functions of the stakeholder graph)."""
+"""Reach per group and its flags (docs/rules-of-reach.md#when-a-group-is-flagged): pure
+functions of the stakeholder graph."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -104,18 +105,18 @@ def group_reach(G: nx.Graph, *, settings: ReachSettings) -> list[GroupReach]:
     return sorted(groups, key=lambda g: (g.flag is None, g.share_direct, g.dimension, g.key))
 
 
-def flag_of(total: int, direct: int, *, settings: ReachSettings) -> str | None:
+def flag_of(total: int, direct: int, *, settings: ReachSettings) -> GroupFlag | None:
     """`too_few_known` below the minimum group size, `under_reached` below the threshold.
 
     With the defaults (a share of 0.5, at least 3 known actors):
 
     >>> settings = ReachSettings()
-    >>> flag_of(6, 2, settings=settings)  # 2 of 6 reached directly: 33 % < 50 %
-    'under_reached'
+    >>> print(flag_of(6, 2, settings=settings))  # 2 of 6 reached directly: 33 % < 50 %
+    under_reached
     >>> print(flag_of(4, 2, settings=settings))  # exactly 50 % is enough
     None
-    >>> flag_of(2, 2, settings=settings)  # both reached, but two are too few to judge
-    'too_few_known'
+    >>> print(flag_of(2, 2, settings=settings))  # both reached, but two are too few to judge
+    too_few_known
     """
     if total < settings.min_group_size:
         return GroupFlag.TOO_FEW_KNOWN

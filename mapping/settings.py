@@ -1,4 +1,4 @@
-"""The thresholds of the rules of reach (docs/rules-of-reach.md, "Settings"), one object for
+"""The thresholds of the rules of reach (docs/rules-of-reach.md#settings), one object for
 every caller."""
 
 from dataclasses import asdict, dataclass

@@ -48,7 +48,7 @@ def actors(session) -> list[Actor]:
 
 
 def direct_share(group: list[Actor], now: datetime) -> float:
-    """The share of actors reached directly in the window (DESIGN.md §3)."""
+    """The share of actors reached directly in the window (docs/rules-of-reach.md#reach-status)."""
     statuses = [actor_reach_status(a, now=now, window_days=WINDOW_DAYS) for a in group]
     return statuses.count(ReachStatus.DIRECT) / len(statuses)
 

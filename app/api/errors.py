@@ -15,15 +15,6 @@ from crm.messages import N_, Conflict, Invalid, Message, NotFound
 
 GENERAL = "_"  # the field name of a message about the request as a whole (as in app/errors.py)
 
-NOT_FOUND_MESSAGES = {
-    "actor": N_("There is no actor with id %(id)s."),
-    "contact": N_("There is no contact with id %(id)s."),
-    "relation": N_("There is no relation with id %(id)s."),
-    "event": N_("There is no event with id %(id)s."),
-    "invitation": N_("There is no invitation with id %(id)s."),
-    "idea": N_("There is no idea with id %(id)s."),
-}
-
 
 class Malformed(Invalid):
     """The request itself is wrong (not JSON, wrong JSON types, bad paging): 400, not 422."""
@@ -60,8 +51,7 @@ def refuse_invalid(error: Invalid):
 @bp.errorhandler(NotFound)
 def refuse_not_found(error: NotFound):
     db.session.rollback()
-    msgid = NOT_FOUND_MESSAGES.get(error.what, N_("This object does not exist."))
-    return errors_json(general(msgid, id=str(error.ident)[:40]), 404)
+    return errors_json({GENERAL: [translate_message(error.message)]}, 404)
 
 
 @bp.errorhandler(Conflict)

@@ -222,7 +222,7 @@ RELATION = {
 }
 
 
-# --- reach (DESIGN.md §3) -----------------------------------------------------------------------
+# --- reach (docs/rules-of-reach.md) ------------------------------------------------------------
 
 REACH_FILTERS = (
     "Filters: a group is kept when it is defined by every value asked for. district=D keeps the "
@@ -757,7 +757,8 @@ OPENAPI = {
                     parameters=("ReachKind", "ReachDistrict", "ReachTheme", "Page", "PerPage"),
                 ),
                 "description": "Groups per kind, district, theme and kind within a district "
-                "(DESIGN.md section 3), computed from the data as it is now. " + REACH_FILTERS,
+                "(the rules of reach, docs/rules-of-reach.md), computed from the data as it is "
+                "now. " + REACH_FILTERS,
             },
         },
         "/maps/{name}": {

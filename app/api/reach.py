@@ -1,4 +1,5 @@
-"""API routes on reach (DESIGN.md §3): group figures with flags, and whom to call or visit next.
+"""API routes on reach (docs/rules-of-reach.md): group figures with flags, and whom to call or
+visit next.
 
 Both read `mapping.analyse`, the one function behind the dashboard, the maps, the work list and
 the CLI report; it is cached by data version, so a contact logged a moment ago already counts.

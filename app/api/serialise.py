@@ -112,7 +112,7 @@ def page_json(page: Page, item_json: Callable[..., dict]) -> dict:
     }
 
 
-# --- reach (DESIGN.md §3): figures and recommendations of mapping.analyse ---------------------
+# --- reach (docs/rules-of-reach.md): figures and recommendations of mapping.analyse -----------
 
 
 def reach_settings_json(settings: ReachSettings) -> dict:

@@ -15,7 +15,8 @@ from mapping.filters import AnalysisFilter
 from mapping.reach import GroupReach, actor_nodes
 
 Translate = Callable[[str], str]
-MAX_FIGURE_BYTES = 2 * 1024 * 1024  # never more than 2 MB of figure data (docs/performance.md)
+# Never more than 2 MB of figure data on a page (docs/performance.md#maps-and-pages).
+MAX_FIGURE_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True)

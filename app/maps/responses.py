@@ -1,6 +1,6 @@
 """plotly.js from the installed package, and gzip for the figure-heavy responses.
 
-PERFORMANCE.md ("Web and plotly"): plotly.min.js is 4.8 MB (1.5 MB gzipped), so it is served once
+docs/performance.md#maps-and-pages: plotly.min.js is 4.8 MB (1.5 MB gzipped), so it is served once
 as a cached file by Bereik itself (no CDN: the intranet may be offline), never inlined per page.
 """
 

@@ -5,7 +5,7 @@ Figures are pure functions: an `Analysis` in, a plotly Figure out, never the dat
 (docs/architecture.md). Every text goes through `translate` (a callable from an English msgid to
 the user's language, identity by default), so the app gives Dutch or English labels without
 this package importing Flask. Coordinates are numpy float32 arrays: plotly serialises them as
-compact typed arrays (docs/performance.md).
+compact typed arrays (docs/performance.md#maps-and-pages).
 """
 
 import html

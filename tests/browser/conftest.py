@@ -28,7 +28,8 @@ from app.extensions import db, limiter
 from tests.conftest import PASSWORD, require_or_skip
 
 CHROMIUM = "/usr/bin/chromium"
-# DESIGN.md §6: Debian's chromium, never `playwright install`; no network, no GPU, no sandbox.
+# Debian's chromium, never `playwright install`; no network, no GPU, no sandbox
+# (docs/architecture.md#tests).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -162,7 +162,8 @@ def test_unknown_field_is_refused(session):
     "name", ["x" * 201, "Jan\x00Peeters", "Jan\ud800"], ids=["201-chars", "nul", "surrogate"]
 )
 def test_name_one_database_would_store_and_another_refuse_is_refused_on_both(session, name):
-    # SQLite stores an over-long or NUL name silently, PostgreSQL fails (PERFORMANCE.md).
+    # SQLite stores an over-long or NUL name silently, PostgreSQL fails
+    # (docs/performance.md#bad-input).
     with pytest.raises(Invalid) as refused:
         create_actor(session, name=name, kind="resident")
     session.rollback()

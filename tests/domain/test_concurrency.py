@@ -1,4 +1,5 @@
-"""Colleagues working at once lose nothing (DESIGN.md §5, PERFORMANCE.md "lost updates").
+"""Colleagues working at once lose nothing (docs/architecture.md#storage,
+docs/performance.md#lost-updates).
 
 Every session here comes from the production recipe (`production_sessions`: SQLite with
 BEGIN IMMEDIATE and WAL), one per thread, each unit of work in its own transaction, as

@@ -116,7 +116,8 @@ def test_email_is_stored_in_lower_case():
 
 
 def test_email_starting_with_an_equals_sign_is_a_valid_address():
-    # Valid by the standard (PERFORMANCE.md): formula injection is stopped when exporting.
+    # Valid by the standard (docs/performance.md#bad-input): formula injection is stopped when
+    # exporting.
     assert parse_email("=cmd@example.com") == "=cmd@example.com"
 
 
@@ -178,7 +179,8 @@ def test_clean_text_returns_storable_text_within_the_limit_or_refuses(typed):
     "typed", ["-1", "0", "99999999999999999999", "01", "١", "2147483648", "", "1.0", "True"]
 )
 def test_id_outside_what_every_database_holds_is_refused(typed):
-    # Flask's <int:> converter takes '١' and '01'; PostgreSQL fails on 2**31 (PERFORMANCE.md).
+    # Flask's <int:> converter takes '١' and '01'; PostgreSQL fails on 2**31
+    # (docs/performance.md#bad-input).
     with pytest.raises(Invalid) as refused:
         parse_id(typed, field="actor_id")
 

@@ -1,4 +1,5 @@
-"""DESIGN.md §3.4: one next action per actor to reach, whom to ask, in which order; brokers."""
+"""One next action per actor to reach, whom to ask, in which order; brokers
+(docs/rules-of-reach.md#the-next-action)."""
 
 import pytest
 

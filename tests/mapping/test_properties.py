@@ -1,4 +1,5 @@
-"""The fast paths of mapping/ agree with DESIGN.md §3 read literally, on many random small cities.
+"""The fast paths of mapping/ agree with docs/rules-of-reach.md read literally, on many random
+small cities.
 
 `recommend` and `brokers` count neighbours with sparse matrices and `find_introducer` walks two
 hops once; here every figure is recomputed the slow, obvious way and compared.
@@ -70,7 +71,8 @@ def cities(draw):
 
 
 def slow_introducer(G, actor_id):
-    """Every directly reached actor, its best one- or two-hop tie, ranked as DESIGN.md says."""
+    """Every directly reached actor, its best one- or two-hop tie, ranked as
+    docs/rules-of-reach.md#who-can-introduce says."""
     best = None
     for candidate in G[CITY]:
         if candidate == actor_id:

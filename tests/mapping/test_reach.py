@@ -1,4 +1,5 @@
-"""DESIGN.md §3.1-3.3: reach status per actor, reach per group, the two flags, the sentences."""
+"""docs/rules-of-reach.md#reach-status to #poverty-organisations: reach status per actor, reach
+per group, the two flags, the sentences."""
 
 from mapping import ReachSettings, analyse_graph
 from mapping.build import CITY
