@@ -28,7 +28,7 @@ from app.api.schemas.events import (
 )
 from app.api.schemas.reach import ActorReach, Reach
 from app.api.schemas.relations import Relation, RelationCreate
-from app.api.schemas.types import DIGITS, PLAIN, Body, Reply
+from app.api.schemas.types import DIGITS, WHITE, Body, Reply, trimmed
 from app.maps.charts import FIGURES
 from app.maps.filters import HOPS
 from crm.models import EMAIL_MAX, LABEL_MAX
@@ -40,6 +40,9 @@ REF = "#/components/schemas/{model}"
 JSON = "application/json"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# crm.validation.clean_text trims a text of the query string before it refuses control
+# characters: there, any white space may stand at the ends (\x1c-\x1f too: Python trims them).
+QUERY_SPACE = rf"[{WHITE}\x0b\x0c\x1c-\x1f]"
 ERROR_RESPONSES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -167,11 +170,17 @@ def _path_id(name: str, what: str) -> dict:
 
 
 def _text(max_length: int) -> dict:
-    return {"type": "string", "maxLength": max_length, "pattern": PLAIN}
+    return {"type": "string", "pattern": trimmed(max_length, space=QUERY_SPACE)}
 
 
 def _integer(low: int, high: int) -> dict:
     return {"type": "integer", "minimum": low, "maximum": high}
+
+
+def _integer_or_default(low: int, high: int) -> dict:
+    """A whole number in the query string, or nothing (empty or blank) for the default."""
+    blank = {"type": "string", "pattern": f"^{QUERY_SPACE}*$"}
+    return {"anyOf": [_integer(low, high), blank]}
 
 
 KIND_OR_ALL = {"type": "string", "enum": ["", *map(str, Kind)]}
@@ -336,7 +345,8 @@ PATHS = {
             "first), and puts them on the list at once. Refused (422) beyond what the schema "
             "says: actors that do not exist, are archived or that no allowed channel reaches "
             "(actor_ids), an override the rules do not allow or for an actor not in actor_ids "
-            "(channels), a kind's minimum above its maximum (build.targets.<kind>).",
+            "(channels), a kind's minimum above its maximum (build.targets.<kind>), a district "
+            "or theme nobody defined (district, theme).",
         ),
     },
     "/events/{event_id}/invitations.csv": {
@@ -400,9 +410,9 @@ PARAMETERS = {
     "InvitationId": _path_id("invitation_id", "invitation"),
     "Dialect": _query(
         "dialect",
-        {"type": "string", "enum": ["excel-be", "plain"]},
-        "excel-be (default): UTF-8 with BOM and ';', as Belgian Excel opens it; "
-        "plain: UTF-8 and ','.",
+        {"type": "string", "enum": ["", "excel-be", "plain"]},
+        "excel-be (the default, also when empty): UTF-8 with BOM and ';', as Belgian Excel "
+        "opens it; plain: UTF-8 and ','.",
     ),
     "Q": _query(
         "q",
@@ -437,17 +447,19 @@ PARAMETERS = {
     ),
     "MapActor": _query(
         "actor",
-        {"type": "string", "pattern": DIGITS},
+        {"type": "string", "pattern": "^([1-9][0-9]*)?$"},
         "The ego network of this actor: it and the actors `hops` relations away "
-        "(the city is no path). An unknown actor answers 404.",
+        "(the city is no path); empty: no ego network. An unknown actor answers 404.",
     ),
     "MapHops": _query(
-        "hops", _integer(min(HOPS), max(HOPS)), "Relations away from `actor` (default 1)."
+        "hops",
+        _integer_or_default(min(HOPS), max(HOPS)),
+        "Relations away from `actor` (default 1).",
     ),
-    "Page": _query("page", _integer(1, MAX_ID), "Page number, from 1 (default 1)."),
+    "Page": _query("page", _integer_or_default(1, MAX_ID), "Page number, from 1 (default 1)."),
     "PerPage": _query(
         "per_page",
-        _integer(1, 2**63 - 1),
+        _integer_or_default(1, 2**63 - 1),
         "Items per page; default PER_PAGE (25), larger values are capped at MAX_PER_PAGE (100).",
     ),
     "Lang": _query(

@@ -6,6 +6,7 @@ from flask import current_app
 from pydantic import BeforeValidator, Field, model_validator
 
 from app.api.schemas.types import (
+    SPACE,
     Body,
     Extended,
     Id,
@@ -25,8 +26,9 @@ from crm.validation import display_phone
 from crm.vocabulary import Channel, Kind, Language, ReachStatus
 
 Score = Annotated[int, Field(ge=1, le=5)]  # influence and interest: the Mendelow grid
-PHONE = r"^\s*\+?[0-9 ()./-]*\s*$"  # the characters crm.validation lets through to phonenumbers
-POSTCODE = r"^\s*([0-9]{4})?\s*$"
+# The characters crm.validation lets through to phonenumbers, and a Belgian postcode; trimmed.
+PHONE = rf"^{SPACE}*\+?[0-9 ()./-]*{SPACE}*$"
+POSTCODE = rf"^{SPACE}*([0-9]{{4}})?{SPACE}*$"
 
 
 class ActorFields(Body):

@@ -6,6 +6,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from app.api.schemas.types import (
     DIGITS,
+    SPACE,
     Body,
     Count,
     Id,
@@ -33,7 +34,7 @@ INVITE_RULES = (
 # A target as the builder reads it (crm.invitations.parse_targets): a whole number from 0 to
 # MAX_TARGET, also as text (as forms send it), empty or null for the default. MAX_TARGET is a
 # power of ten, so its digits without the leading 1 are the longest number below it.
-LIMIT_TEXT = rf"^\s*(\+?0*([0-9]{{1,{len(str(MAX_TARGET)) - 1}}}|{MAX_TARGET})|-0+)?\s*$"
+LIMIT_TEXT = rf"^{SPACE}*(\+?0*([0-9]{{1,{len(str(MAX_TARGET)) - 1}}}|{MAX_TARGET})|-0+)?{SPACE}*$"
 Limit = Annotated[int, Field(ge=0, le=MAX_TARGET)] | Annotated[str, Field(pattern=LIMIT_TEXT)]
 
 
@@ -91,7 +92,7 @@ class Target(Body):
 class InvitationBuild(Body):
     """The builder's selection and its target mix per kind (crm.invitations.Criteria)."""
 
-    targets: dict[Kind, Target] | None = Field(
+    targets: dict[Kind, Target] = Field(
         None,
         description="The target mix per kind; the minimums are filled first. The minimum of a "
         "kind may not lie above its maximum.",
@@ -100,10 +101,14 @@ class InvitationBuild(Body):
         None, description="Only actors of this kind (or these kinds)."
     )
     district: one_or_more(text()) = Field(
-        None, description="Only actors in this district; an unknown district matches nobody."
+        None,
+        description="Only actors in this district. A district nobody defined is refused "
+        "(422, on district): a typo must not give an empty list.",
     )
     theme: one_or_more(text()) = Field(
-        None, description="Only actors with this theme; an unknown theme matches nobody."
+        None,
+        description="Only actors with this theme. A theme nobody defined is refused (422, on "
+        "theme).",
     )
     quadrant: one_or_more(blank_or(Literal[QUADRANTS])) = Field(
         None, description="Only actors in this power/interest quadrant."
@@ -135,7 +140,10 @@ class InvitationsAdd(Body):
         None,
         max_length=100,
         description="Only with actor_ids: actor id (one of actor_ids) -> the channel to invite "
-        "them by instead of the rules' choice, checked against the same rules. " + INVITE_RULES,
+        "them by instead of the rules' choice, checked against the same rules. "
+        + INVITE_RULES
+        + " An actor already on the list comes back unchanged: its override is not read (change "
+        "its channel with PATCH /invitations/{invitation_id}).",
     )
     build: InvitationBuild = None
 

@@ -22,11 +22,13 @@ from app.i18n import translate_message
 from crm.messages import Message
 from crm.validation import MAX_ID
 
-# Control characters as crm.validation and app.api.payload refuse them, as a character class
-# of a JSON Schema pattern (ECMA 262): texts without them, and texts with something visible.
+# Character classes of JSON Schema patterns (ECMA 262). CONTROL: the control characters that
+# crm.validation and app.api.payload refuse. WHITE: the white space Python's str.strip() takes
+# off the ends of a text (the domain trims so), control characters aside; ECMA's \s is not the
+# same set (it lacks \x85, it has \ufeff).
 CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
-PLAIN = f"^[^{CONTROL}]*$"
-VISIBLE = rf"^[^{CONTROL}]*[^\s{CONTROL}][^{CONTROL}]*$"
+WHITE = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACE = f"[{WHITE}]"
 DIGITS = r"^[1-9][0-9]*$"  # an id as text: a path segment, a key of an object
 
 MOMENT_SCHEMA = {
@@ -74,10 +76,20 @@ class Extended:
 Item = TypeVar("Item", bound=Reply)
 
 
+def trimmed(max_length: int | None, *, visible: bool = False, space: str = SPACE) -> str:
+    """A pattern of text as the domain reads it: white space (`space`) at the ends is trimmed,
+    then at most `max_length` characters, none of them a control character; `visible`: not
+    blank. (maxLength would count the white space that the domain trims.)"""
+    blank = rf"[^{WHITE}{CONTROL}]"  # not white space, not a control character
+    inside = "*" if max_length is None else f"{{0,{max_length - 2}}}"
+    words = rf"{blank}([^{CONTROL}]{inside}{blank})?"
+    return rf"^{space}*({words}){'' if visible else '?'}{space}*$"
+
+
 def text(max_length: int | None = None, *, visible: bool = False) -> Any:
-    """Text without control characters, of at most `max_length` characters; `visible`: not
-    blank either (the domain trims texts and requires names)."""
-    return Annotated[str, Field(max_length=max_length, pattern=VISIBLE if visible else PLAIN)]
+    """Text without control characters, at most `max_length` characters once trimmed;
+    `visible`: not blank either (the domain requires names)."""
+    return Annotated[str, Field(pattern=trimmed(max_length, visible=visible))]
 
 
 def blank_or(kind: Any) -> Any:
