@@ -9,6 +9,8 @@ class PlotlyFigure(Reply):
     """A plotly figure (plotly.io.to_json); numeric arrays may be typed arrays
     ({"dtype": ..., "bdata": base64}), which plotly.js reads."""
 
+    model_config = ConfigDict(extra="allow")  # plotly may add keys (frames) of its own
+
     data: list[dict]
     layout: dict = Field(description='layout.meta.level says "actor" or "group".')
 

@@ -80,9 +80,9 @@ def trimmed(max_length: int | None, *, visible: bool = False, space: str = SPACE
     """A pattern of text as the domain reads it: white space (`space`) at the ends is trimmed,
     then at most `max_length` characters, none of them a control character; `visible`: not
     blank. (maxLength would count the white space that the domain trims.)"""
-    blank = rf"[^{WHITE}{CONTROL}]"  # not white space, not a control character
+    visible_character = rf"[^{WHITE}{CONTROL}]"
     inside = "*" if max_length is None else f"{{0,{max_length - 2}}}"
-    words = rf"{blank}([^{CONTROL}]{inside}{blank})?"
+    words = rf"{visible_character}([^{CONTROL}]{inside}{visible_character})?"
     return rf"^{space}*({words}){'' if visible else '?'}{space}*$"
 
 
@@ -126,18 +126,36 @@ Moment = Annotated[
     WithJsonSchema(MOMENT_SCHEMA),
 ]
 Day = Annotated[date, WithJsonSchema(DATE_SCHEMA)]
+# A moment as a client writes it: with an offset (RFC 3339), or without one, which is Brussels
+# time (crm.contacts.parse_occurred_at).
+LOCAL_MOMENT = (
+    rf"^{SPACE}*[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}"
+    rf"([T ][0-9]{{2}}(:[0-9]{{2}}(:[0-9]{{2}}([.,][0-9]+)?)?)?)?{SPACE}*$"
+)
 MomentText = Annotated[
     str,
     WithJsonSchema(
         {
-            "type": "string",
-            "format": "date-time",
-            "description": "ISO 8601. Also accepted without an offset, e.g. 2025-03-20T19:30: "
-            "that is Brussels time.",
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "pattern": LOCAL_MOMENT},
+            ],
+            "description": "ISO 8601, e.g. 2025-03-20T19:30:00+01:00; without an offset, e.g. "
+            "2025-03-20T19:30, it is Brussels time.",
         }
     ),
 ]
-DayText = Annotated[str, WithJsonSchema(DATE_SCHEMA)]
+DayText = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "description": "YYYY-MM-DD (the other ISO 8601 forms of a date that Python reads "
+            "are accepted too).",
+        }
+    ),
+]
 NameOf = Annotated[str | None, BeforeValidator(_name_of)]  # a district row -> its name
 NamesOf = Annotated[list[str], BeforeValidator(_names_of)]  # theme rows -> their names
 Translated = Annotated[str, BeforeValidator(_translated)]  # a domain Message in the user's words
