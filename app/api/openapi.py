@@ -28,7 +28,7 @@ from app.api.schemas.events import (
 )
 from app.api.schemas.reach import ActorReach, Reach
 from app.api.schemas.relations import Relation, RelationCreate
-from app.api.schemas.types import DIGITS, WHITE, Body, Reply, trimmed
+from app.api.schemas.types import ANY_SPACE, ID_TEXT, Body, Reply, trimmed
 from app.maps.charts import FIGURES
 from app.maps.filters import HOPS
 from crm.models import EMAIL_MAX, LABEL_MAX
@@ -40,9 +40,6 @@ REF = "#/components/schemas/{model}"
 JSON = "application/json"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# crm.validation.clean_text trims a text of the query string before it refuses control
-# characters: there, any white space may stand at the ends (\x1c-\x1f too: Python trims them).
-QUERY_SPACE = rf"[{WHITE}\x0b\x0c\x1c-\x1f]"
 ERROR_RESPONSES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -164,13 +161,15 @@ def _path_id(name: str, what: str) -> dict:
         "name": name,
         "in": "path",
         "required": True,
-        "schema": {"type": "string", "pattern": DIGITS},
+        "schema": {"type": "string", "pattern": ID_TEXT},
         "description": f"The {what}'s id. Anything that cannot be an id answers 404.",
     }
 
 
 def _text(max_length: int) -> dict:
-    return {"type": "string", "pattern": trimmed(max_length, space=QUERY_SPACE)}
+    # crm.validation.clean_text trims a text of the query string before it refuses control
+    # characters: any white space may stand at its ends.
+    return {"type": "string", "pattern": trimmed(max_length, space=ANY_SPACE)}
 
 
 def _integer(low: int, high: int) -> dict:
@@ -179,7 +178,7 @@ def _integer(low: int, high: int) -> dict:
 
 def _integer_or_default(low: int, high: int) -> dict:
     """A whole number in the query string, or nothing (empty or blank) for the default."""
-    blank = {"type": "string", "pattern": f"^{QUERY_SPACE}*$"}
+    blank = {"type": "string", "pattern": f"^{ANY_SPACE}*$"}
     return {"anyOf": [_integer(low, high), blank]}
 
 
@@ -447,7 +446,7 @@ PARAMETERS = {
     ),
     "MapActor": _query(
         "actor",
-        {"type": "string", "pattern": "^([1-9][0-9]*)?$"},
+        {"type": "string", "pattern": f"^$|{ID_TEXT}"},
         "The ego network of this actor: it and the actors `hops` relations away "
         "(the city is no path); empty: no ego network. An unknown actor answers 404.",
     ),

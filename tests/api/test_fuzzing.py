@@ -34,16 +34,10 @@ from schemathesis.specs.openapi.checks import (
 import app as app_package
 from app.api.openapi import OPENAPI
 from crm.invitations import add_invitations
+from crm.validation import as_id
 from crm.vocabulary import INVITE_CHANNELS
 
 MAX_EXAMPLES = 100
-
-
-def REQUEST_SCHEMA(name: str) -> OAS31Validator:
-    """A validator of one of the document's schemas."""
-    return OAS31Validator({"$ref": f"#/components/schemas/{name}", **OPENAPI})
-
-
 SEED = 20_251_105
 
 # Refusals the document states in words because JSON Schema cannot say them: rules across
@@ -73,6 +67,11 @@ DUTCH = Translations.load(Path(app_package.__file__).parent / "translations", lo
 WHOLE_NUMBER_MESSAGES = {text for msgid in WHOLE_NUMBER for text in (msgid, DUTCH.gettext(msgid))}
 
 
+def documented(name: str) -> OAS31Validator:
+    """A validator of one of the document's schemas."""
+    return OAS31Validator({"$ref": f"#/components/schemas/{name}", **OPENAPI})
+
+
 def refused_as_stated(case, response) -> bool:
     """Whether a refusal of valid data is one the operation's description states in words."""
     if response.status_code not in (400, 422) or "errors" not in (response.json() or {}):
@@ -96,14 +95,14 @@ def override_not_read(case, response) -> bool:
     if response.status_code != 201 or not isinstance(body, dict):
         return False
     invalid = {
-        int(key): value
+        as_id(key): value
         for key, value in (body.get("channels") or {}).items()
         if value not in INVITE_CHANNELS
     }
     returned = {invitation["actor_id"]: invitation for invitation in response.json()["invitations"]}
     return (
         invalid
-        and REQUEST_SCHEMA("InvitationsAdd").is_valid({**body, "channels": {}})
+        and documented("InvitationsAdd").is_valid({**body, "channels": {}})
         and all(
             key in returned and returned[key]["channel"] != value for key, value in invalid.items()
         )

@@ -1,6 +1,7 @@
 """The OpenAPI document is valid, describes exactly the API's routes, and matches the JSON."""
 
 import re
+import sys
 from datetime import timedelta
 
 import pytest
@@ -12,9 +13,12 @@ from app.api.payload import json_types
 from app.api.schemas.actors import ActorCreate, ActorPatch
 from app.api.schemas.contacts import ContactCreate
 from app.api.schemas.relations import RelationCreate
+from app.api.schemas.types import ANY_SPACE
 from crm.actors import WRITABLE_FIELDS
 from crm.clock import utcnow
 from crm.contacts import EDITABLE_FIELDS
+from crm.invitations import MAX_TARGET, parse_targets
+from crm.messages import Invalid
 from tests.api.conftest import API
 
 JSON = "application/json"
@@ -264,3 +268,26 @@ def test_each_route_reads_exactly_the_fields_its_operation_documents(
     ]
     assert response.status_code == 422
     assert unknown == ["undocumented"]
+
+
+def test_the_white_space_of_the_patterns_is_what_python_trims():
+    characters = [chr(code) for code in range(sys.maxunicode + 1)]
+
+    matched = {c for c in characters if re.fullmatch(ANY_SPACE, c)}
+
+    assert matched == {c for c in characters if c.isspace()}
+
+
+@pytest.mark.parametrize(
+    ("limit", "valid"),
+    [("0", True), (" +0042 ", True), ("-0", True), (str(MAX_TARGET), True), ("", True)]
+    + [(str(MAX_TARGET + 1), False), ("-1", False), ("1.5", False), ("٣", False)],
+)
+def test_a_target_as_text_is_documented_as_the_builder_reads_it(limit, valid):
+    try:
+        parse_targets({"business": {"min": limit}})
+        read = True
+    except Invalid:
+        read = False
+
+    assert is_valid({"min": limit}, "Target") == read == valid

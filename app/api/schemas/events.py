@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ConfigDict, Field, create_model
 
 from app.api.schemas.types import (
-    DIGITS,
+    ID_TEXT,
     SPACE,
     Body,
     Count,
@@ -136,7 +136,7 @@ class InvitationsAdd(Body):
         "of the rules. Actors already on the list come back unchanged. Unknown or archived "
         "actors, and actors no allowed channel reaches, are refused (422): nothing is stored.",
     )
-    channels: dict[Annotated[str, Field(pattern=DIGITS)], InviteChannel] = Field(
+    channels: dict[Annotated[str, Field(pattern=ID_TEXT)], InviteChannel] = Field(
         None,
         max_length=100,
         description="Only with actor_ids: actor id (one of actor_ids) -> the channel to invite "
