@@ -25,7 +25,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _respond(error.code or 500, _describe(error.code))
+        body, code = _respond(error.code or 500, _describe(error.code))
+        # A 405 names the methods the URL allows (RFC 9110): keep werkzeug's Allow header.
+        allow = [(name, value) for name, value in error.get_headers() if name == "Allow"]
+        return body, code, allow
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):

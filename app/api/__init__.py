@@ -2,8 +2,9 @@
 
 CSRF-exempt: a browser never adds the Authorization header on its own, so a forged cross-site
 request carries no token. Modules: auth (tokens, roles), errors (the one place that turns
-exceptions into JSON), payload (reading requests), serialise (rows to JSON), one module of
-routes per area (reach: the analysis of mapping/), and openapi (the document describing them).
+exceptions into JSON), payload (reading requests), schemas (the shapes of requests and
+responses, declared once), one module of routes per area (reach: the analysis of mapping/), and
+openapi (the document describing them, its schemas generated from the shapes).
 """
 
 from flask import Blueprint

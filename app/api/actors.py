@@ -1,11 +1,11 @@
 """API routes on actors: list and search, create, read, change, archive, delete."""
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 
 from app.api import bp
 from app.api.auth import require_role
-from app.api.payload import BOOLEAN, INTEGER, TEXT, TEXTS, json_object, paging, path_id
-from app.api.serialise import actor_json, page_json
+from app.api.payload import json_object, paging, path_id
+from app.api.schemas.actors import Actor, ActorCreate, ActorPage, ActorPatch
 from app.extensions import db
 from crm.actors import (
     create_actor,
@@ -18,27 +18,6 @@ from crm.actors import (
 from crm.models import EMAIL_MAX, LABEL_MAX
 from crm.validation import clean_text, collect_errors, parse_choice
 from crm.vocabulary import Kind
-
-# The JSON type of each of crm.actors.WRITABLE_FIELDS (a test keeps the two in step).
-ACTOR_FIELDS = {
-    "name": TEXT,
-    "kind": TEXT,
-    "district": TEXT,
-    "themes": TEXTS,
-    "phone": TEXT,
-    "email": TEXT,
-    "address": TEXT,
-    "postcode": TEXT,
-    "preferred_channel": TEXT,
-    "preferred_language": TEXT,
-    "do_not_phone": BOOLEAN,
-    "do_not_email": BOOLEAN,
-    "do_not_visit": BOOLEAN,
-    "influence": INTEGER,
-    "interest": INTEGER,
-    "notes": TEXT,
-}
-PATCH_FIELDS = {**ACTOR_FIELDS, "archived": BOOLEAN, "version": INTEGER}
 
 
 @bp.get("/actors")
@@ -53,32 +32,31 @@ def list_actors():
         per_page=per_page,
         window_days=current_app.config["REACH_WINDOW_DAYS"],
     )
-    return jsonify(page_json(found, actor_json))
+    return ActorPage.of(found).response()
 
 
 @bp.post("/actors")
 def post_actor():
     """Create an actor; 201 with the actor."""
-    fields = json_object(ACTOR_FIELDS, required=("name", "kind"))
-    actor = create_actor(db.session, **fields)
+    actor = create_actor(db.session, **json_object(ActorCreate))
     db.session.commit()
-    response = jsonify(actor_json(actor))
+    response = Actor.of(actor).response(201)
     response.headers["Location"] = url_for("api.get_actor_by_id", actor_id=actor.id)
-    return response, 201
+    return response
 
 
 @bp.get("/actors/<actor_id>")
 def get_actor_by_id(actor_id: str):
     """One actor, archived or not."""
     actor = get_actor(db.session, path_id(actor_id, "actor"))
-    return jsonify(actor_json(actor))
+    return Actor.of(actor).response()
 
 
 @bp.patch("/actors/<actor_id>")
 def patch_actor(actor_id: str):
     """Change fields and/or archive: only when `version` is the stored one, else 409."""
     ident = path_id(actor_id, "actor")
-    changes = json_object(PATCH_FIELDS, required=("version",))
+    changes = json_object(ActorPatch)
     version = changes.pop("version")
     archived = changes.pop("archived", None)
     if archived is not None:
@@ -90,7 +68,7 @@ def patch_actor(actor_id: str):
     if archived is not None:
         actor = set_archived(db.session, ident, archived, version=version)
     db.session.commit()
-    return jsonify(actor_json(actor))
+    return Actor.of(actor).response()
 
 
 @bp.delete("/actors/<actor_id>")

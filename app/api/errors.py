@@ -5,10 +5,11 @@ call one service, commit and serialise. The session is rolled back before answer
 of a refused request is stored.
 """
 
-from flask import current_app, jsonify
+from flask import Response, current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.api import bp
+from app.api.schemas.errors import ConflictErrors, Errors
 from app.extensions import db
 from app.i18n import translate_errors, translate_message
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
@@ -24,6 +25,10 @@ class Unauthenticated(Exception):
     """No valid bearer token came with the request."""
 
 
+class LengthRequired(Exception):
+    """A chunked body that the server does not mark the end of: it cannot be read safely."""
+
+
 class Forbidden(Exception):
     """The token's user lacks the role the action needs."""
 
@@ -32,9 +37,9 @@ class Forbidden(Exception):
         self.role = role
 
 
-def errors_json(errors: dict[str, list[str]], status: int, **extra):
+def errors_json(errors: dict[str, list[str]], status: int) -> Response:
     """The JSON error response every refusal uses."""
-    return jsonify({"errors": errors, **extra}), status
+    return Errors(errors=errors).response(status)
 
 
 def general(msgid: str, **params) -> dict[str, list[str]]:
@@ -58,7 +63,7 @@ def refuse_not_found(error: NotFound):
 def refuse_conflict(error: Conflict):
     db.session.rollback()
     errors = {"version": [translate_message(error.message)]}
-    return errors_json(errors, 409, current_version=error.current_version)
+    return ConflictErrors(errors=errors, current_version=error.current_version).response(409)
 
 
 @bp.errorhandler(IntegrityError)
@@ -75,9 +80,19 @@ def refuse_integrity_error(error: IntegrityError):
 def refuse_unauthenticated(error: Unauthenticated):
     db.session.rollback()
     message = N_("Send a valid API token in the header 'Authorization: Bearer <token>'.")
-    response, status = errors_json(general(message), 401)
+    response = errors_json(general(message), 401)
     response.headers["WWW-Authenticate"] = 'Bearer realm="bereik"'
-    return response, status
+    return response
+
+
+@bp.errorhandler(LengthRequired)
+def refuse_unsized_body(error: LengthRequired):
+    db.session.rollback()
+    message = N_(
+        "Send the request body with a Content-Length header: this server cannot read a "
+        "chunked body."
+    )
+    return errors_json(general(message), 411)
 
 
 @bp.errorhandler(Forbidden)

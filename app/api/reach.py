@@ -11,18 +11,13 @@ Recommendations, brokers and flagged poverty organisations are kept when their a
 every filter.
 """
 
-from flask import jsonify, request
+from flask import request
 
 from app.analysis import current_analysis
 from app.api import bp
 from app.api.payload import paging, path_id
-from app.api.serialise import (
-    actor_reach_json,
-    broker_json,
-    group_reach_json,
-    reach_settings_json,
-    recommendation_json,
-)
+from app.api.schemas.reach import NO_ADVICE, ActorReach, Reach
+from app.api.schemas.types import Extended
 from app.extensions import db
 from crm.actors import get_actor
 from crm.messages import NotFound
@@ -47,24 +42,17 @@ def get_reach():
         return actor_matches(analysis.actor(actor_id), **filters)
 
     matching = [r for r in analysis.recommendations if matches(r.actor_id)]
-    shown = matching[(page - 1) * per_page : page * per_page]
-    return jsonify(
-        {
-            "groups": [group_reach_json(g) for g in groups],
-            "recommendations": [recommendation_json(r, analysis) for r in shown],
-            "recommendations_total": len(matching),
-            "page": page,
-            "per_page": per_page,
-            "poverty_flagged": [a for a in analysis.poverty_flagged if matches(a)],
-            "brokers": [
-                broker_json(b, analysis)
-                for b in analysis.brokers
-                if b.group in idents and matches(b.actor_id)
-            ],
-            "data_version": analysis.data_version,
-            "settings": reach_settings_json(analysis.settings),
-        }
+    found = Extended(
+        analysis,
+        groups=groups,
+        recommendations=matching[(page - 1) * per_page : page * per_page],
+        recommendations_total=len(matching),
+        page=page,
+        per_page=per_page,
+        poverty_flagged=[a for a in analysis.poverty_flagged if matches(a)],
+        brokers=[b for b in analysis.brokers if b.group in idents and matches(b.actor_id)],
     )
+    return Reach.of(found, analysis=analysis).response()
 
 
 @bp.get("/actors/<actor_id>/reach")
@@ -78,7 +66,11 @@ def get_actor_reach(actor_id: str):
         raise NotFound("actor", actor_id)
     by_key = {(g.dimension, g.key): g for g in analysis.groups}
     member_of = [by_key[key] for key in group_keys(analysis.actor(ident)) if key in by_key]
-    return jsonify(actor_reach_json(analysis, ident, member_of))
+    advice = analysis.recommendation_for(ident) or NO_ADVICE
+    found = Extended(
+        advice, actor_id=ident, member_of=member_of, data_version=analysis.data_version
+    )
+    return ActorReach.of(found, analysis=analysis).response()
 
 
 def group_matches(

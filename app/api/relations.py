@@ -1,30 +1,18 @@
 """API routes on relations between actors: add and remove."""
 
-from flask import jsonify
-
 from app.api import bp
-from app.api.payload import INTEGER, TEXT, json_object, path_id
-from app.api.serialise import relation_json
+from app.api.payload import json_object, path_id
+from app.api.schemas.relations import Relation, RelationCreate
 from app.extensions import db
 from crm.relations import add_relation, remove_relation
-
-RELATION_FIELDS = {
-    "source_id": INTEGER,
-    "target_id": INTEGER,
-    "type": TEXT,
-    "strength": INTEGER,
-    "starts_on": TEXT,
-    "ends_on": TEXT,
-}
 
 
 @bp.post("/relations")
 def post_relation():
     """Link two actors; 201 with the relation."""
-    fields = json_object(RELATION_FIELDS, required=("source_id", "target_id", "type"))
-    relation = add_relation(db.session, **fields)
+    relation = add_relation(db.session, **json_object(RelationCreate))
     db.session.commit()
-    return jsonify(relation_json(relation)), 201
+    return Relation.of(relation).response(201)
 
 
 @bp.delete("/relations/<relation_id>")

@@ -1,5 +1,6 @@
 """API messages come in the user's language: Dutch by default, English on request."""
 
+from app.api.openapi import OPENAPI
 from tests.api.conftest import API
 
 ACTORS = f"{API}/actors"
@@ -45,5 +46,18 @@ def test_the_users_language_setting_applies_to_the_api(client, session, staff, a
 def test_messages_are_dutch_by_default(client, as_staff):
     response = client.post(ACTORS, json={"name": "", "kind": "resident"}, headers=as_staff)
 
+    assert response.status_code == 422
+    assert response.json["errors"]["name"] == [REQUIRED_NL]
+
+
+def test_a_language_the_api_does_not_speak_is_ignored_as_the_document_says(client, as_staff):
+    lang = OPENAPI["components"]["parameters"]["Lang"]
+
+    response = client.post(
+        f"{ACTORS}?lang=fr", json={"name": "", "kind": "resident"}, headers=as_staff
+    )
+
+    assert "enum" not in lang["schema"]
+    assert "ignored" in lang["description"]
     assert response.status_code == 422
     assert response.json["errors"]["name"] == [REQUIRED_NL]

@@ -1,19 +1,27 @@
 """The OpenAPI document is valid, describes exactly the API's routes, and matches the JSON."""
 
 import re
+import sys
 from datetime import timedelta
 
 import pytest
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from app.api import actors, contacts, relations
 from app.api.openapi import OPENAPI
+from app.api.payload import json_types
+from app.api.schemas.actors import ActorCreate, ActorPatch
+from app.api.schemas.contacts import ContactCreate
+from app.api.schemas.relations import RelationCreate
+from app.api.schemas.types import ANY_SPACE
 from crm.actors import WRITABLE_FIELDS
+from crm.builder import MAX_TARGET, parse_targets
 from crm.clock import utcnow
 from crm.contacts import EDITABLE_FIELDS
+from crm.messages import Invalid
 from tests.api.conftest import API
 
+JSON = "application/json"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -62,10 +70,10 @@ def test_the_route_check_would_notice_a_missing_route(app):
 @pytest.mark.parametrize(
     ("schema_name", "accepted"),
     [
-        ("ActorCreate", actors.ACTOR_FIELDS),
-        ("ActorPatch", actors.PATCH_FIELDS),
-        ("ContactCreate", contacts.CONTACT_FIELDS),
-        ("RelationCreate", relations.RELATION_FIELDS),
+        ("ActorCreate", json_types(ActorCreate)),
+        ("ActorPatch", json_types(ActorPatch)),
+        ("ContactCreate", json_types(ContactCreate)),
+        ("RelationCreate", json_types(RelationCreate)),
     ],
 )
 def test_each_request_schema_names_exactly_the_accepted_fields(schema_name, accepted):
@@ -73,8 +81,8 @@ def test_each_request_schema_names_exactly_the_accepted_fields(schema_name, acce
 
 
 def test_the_api_accepts_every_writable_field_of_the_services():
-    assert set(actors.ACTOR_FIELDS) == set(WRITABLE_FIELDS)
-    assert set(contacts.CONTACT_FIELDS) == set(EDITABLE_FIELDS)
+    assert set(json_types(ActorCreate)) == set(WRITABLE_FIELDS)
+    assert set(json_types(ContactCreate)) == set(EDITABLE_FIELDS)
 
 
 def test_the_document_is_served_as_json(client, as_staff):
@@ -142,3 +150,144 @@ def test_real_responses_match_the_documented_schemas(client, make_actor, as_staf
 def test_the_schema_check_would_notice_an_undocumented_field():
     with pytest.raises(Exception, match="Additional properties"):
         conforms({"id": 1, "name": "x", "secret": True}, "UserRef")
+
+
+# --- what the fuzzer found (tests/api/test_fuzzing.py): the document tells the truth -------------
+
+
+def is_valid(instance, schema_name: str) -> bool:
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": OPENAPI["components"]}
+    return OAS31Validator(schema).is_valid(instance)
+
+
+def in_a_week() -> str:
+    return (utcnow() + timedelta(days=7)).isoformat(timespec="minutes")
+
+
+@pytest.mark.parametrize(
+    ("schema_name", "path", "body"),
+    [
+        ("ActorCreate", "/actors", {"name": "   ", "kind": "resident"}),
+        ("ActorCreate", "/actors", {"name": "Vzw Kompas", "kind": "resident", "postcode": "12345"}),
+        ("EventCreate", "/events", {"name": " ", "type": "workshop", "capacity": 9}),
+        ("InvitationsAdd", "/events/{event}/invitations", {"actor_ids": []}),
+    ],
+    ids=["blank name", "postcode", "blank event name", "no actor_ids"],
+)
+def test_a_body_the_api_refuses_breaks_a_rule_of_its_documented_schema(
+    client, make_event, as_admin, schema_name, path, body
+):
+    if schema_name == "EventCreate":
+        body = {**body, "starts_at": in_a_week()}
+    url = API + path.format(event=make_event().id)
+
+    response = client.post(url, json=body, headers=as_admin)
+
+    assert response.status_code == 422
+    assert not is_valid(body, schema_name)
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "fields"),
+    [
+        ("/relations", "post", ("source_id", "target_id", "ends_on")),
+        ("/actors/{actor_id}/contacts", "post", ("occurred_at", "follow_up_on")),
+        ("/events", "post", ("starts_at",)),
+        ("/events/{event_id}/invitations", "post", ("actor_ids", "channels", "district")),
+    ],
+)
+def test_a_rule_json_schema_cannot_state_is_in_the_operations_description(path, method, fields):
+    description = OPENAPI["paths"][path][method]["description"]
+
+    assert "beyond what the schema says" in description
+    assert all(f"({field}" in description or f", {field})" in description for field in fields)
+
+
+def test_the_document_says_that_a_whole_number_comes_without_a_fraction():
+    assert "2.0 is refused (400)" in OPENAPI["info"]["description"]
+    assert "2.0" in OPENAPI["components"]["responses"]["BadRequest"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "value"),
+    [
+        ("/relations", "target_id", 2.0),
+        ("/actors", "influence", 2.0),
+        ("/events", "capacity", 20.0),
+        ("/events/{event}/invitations", "actor_ids", [1.0]),
+    ],
+)
+def test_a_whole_number_written_with_a_fraction_is_refused_as_documented(
+    client, make_event, as_admin, path, field, value
+):
+    url = API + path.format(event=make_event().id) + "?lang=en"
+
+    response = client.post(url, json={field: value}, headers=as_admin)
+
+    assert response.status_code == 400
+    assert response.json["errors"][field] in (
+        ["Send a whole number here."],
+        ["Send a list of whole numbers here."],
+    )
+
+
+def example_of(schema: dict):
+    """A value of the JSON type a documented property takes (null only when nothing else)."""
+    if "$ref" in schema:
+        return example_of(schema_of(schema["$ref"].rsplit("/", 1)[1]))
+    if "anyOf" in schema:
+        branches = [b for b in schema["anyOf"] if b.get("type") != "null"]
+        return example_of(branches[0]) if branches else None
+    examples = {"string": "", "integer": 1, "boolean": True, "array": [], "object": {}}
+    return examples[schema["type"]]
+
+
+BODY_OPERATIONS = [
+    (path, method)
+    for path, item in OPENAPI["paths"].items()
+    for method, operation in item.items()
+    if method in HTTP_METHODS and "requestBody" in operation
+]
+
+
+@pytest.mark.parametrize(("path", "method"), BODY_OPERATIONS)
+def test_each_route_reads_exactly_the_fields_its_operation_documents(
+    client, as_admin, path, method
+):
+    reference = OPENAPI["paths"][path][method]["requestBody"]["content"][JSON]["schema"]["$ref"]
+    properties = schema_of(reference.rsplit("/", 1)[1])["properties"]
+    body = {field: example_of(prop) for field, prop in properties.items()}
+    url = API + re.sub(r"\{[^}]+\}", "1", path) + "?lang=en"
+
+    response = client.open(
+        url, method=method.upper(), json={**body, "undocumented": 1}, headers=as_admin
+    )
+
+    unknown = [
+        f for f, ms in response.json["errors"].items() if any("Unknown field" in m for m in ms)
+    ]
+    assert response.status_code == 422
+    assert unknown == ["undocumented"]
+
+
+def test_the_white_space_of_the_patterns_is_what_python_trims():
+    characters = [chr(code) for code in range(sys.maxunicode + 1)]
+
+    matched = {c for c in characters if re.fullmatch(ANY_SPACE, c)}
+
+    assert matched == {c for c in characters if c.isspace()}
+
+
+@pytest.mark.parametrize(
+    ("limit", "valid"),
+    [("0", True), (" +0042 ", True), ("-0", True), (str(MAX_TARGET), True), ("", True)]
+    + [(str(MAX_TARGET + 1), False), ("-1", False), ("1.5", False), ("٣", False)],
+)
+def test_a_target_as_text_is_documented_as_the_builder_reads_it(limit, valid):
+    try:
+        parse_targets({"business": {"min": limit}})
+        read = True
+    except Invalid:
+        read = False
+
+    assert is_valid({"min": limit}, "Target") == read == valid

@@ -17,3 +17,13 @@ def test_a_method_the_route_lacks_answers_405_json(client, make_actor, as_staff)
 
     assert response.status_code == 405
     assert response.json["errors"]["_"]
+
+
+def test_a_405_names_the_methods_the_route_has_in_allow(client, make_actor, as_staff):
+    actor = make_actor()
+
+    response = client.open(f"{API}/actors/{actor.id}", method="TRACE", headers=as_staff)
+
+    assert response.status_code == 405
+    assert {"GET", "PATCH", "DELETE"} <= {m.strip() for m in response.headers["Allow"].split(",")}
+    assert response.json["errors"]["_"]
