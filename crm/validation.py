@@ -21,7 +21,8 @@ PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()./\-]+$")
 PHONE_MAX_DIGITS = 15  # the E.164 maximum
 # Control characters, plus the lone surrogates a JSON body can carry ("\\ud800"): neither
 # database driver can even send those (UnicodeEncodeError), and PostgreSQL refuses NUL.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+CONTROL_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # as a regex character class (JSON Schema too)
+CONTROL_CHARACTERS = re.compile(rf"[{CONTROL_CLASS}\ud800-\udfff]")
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 MAX_ID = 2**31 - 1
 ECHO_MAX = 40
@@ -158,6 +159,8 @@ def parse_int(raw, *, field: str, low: int, high: int, default: int | None = Non
         raise Invalid.on(field, N_("'%(value)s' is not a whole number."), value=str(raw))
     if isinstance(raw, int):
         value = raw
+    elif isinstance(raw, float) and raw.is_integer():  # JSON's 2.0 is the whole number 2
+        value = int(raw)
     else:
         # int() also takes '١' (Arabic-Indic one), '１' and '1_0': only ASCII digits pass.
         text = str(raw).strip()

@@ -3,7 +3,7 @@
 from flask import current_app, request, url_for
 
 from app.api import bp
-from app.api.auth import require_role
+from app.api.auth import require
 from app.api.payload import json_object, paging, path_id
 from app.api.schemas.actors import Actor, ActorCreate, ActorPage, ActorPatch
 from app.extensions import db
@@ -16,6 +16,7 @@ from crm.actors import (
     update_actor,
 )
 from crm.models import EMAIL_MAX, LABEL_MAX
+from crm.permissions import may_archive_actors, may_delete_for_good
 from crm.validation import clean_text, collect_errors, parse_choice
 from crm.vocabulary import Kind
 
@@ -60,7 +61,7 @@ def patch_actor(actor_id: str):
     version = changes.pop("version")
     archived = changes.pop("archived", None)
     if archived is not None:
-        require_role("coordinator")
+        require(may_archive_actors)
     # Both in one transaction: a refused archive also undoes the field changes.
     if changes or archived is None:
         actor = update_actor(db.session, ident, version=version, **changes)
@@ -74,7 +75,7 @@ def patch_actor(actor_id: str):
 @bp.delete("/actors/<actor_id>")
 def delete_actor_by_id(actor_id: str):
     """Remove an actor with its contacts and relations for good (administrators only)."""
-    require_role("admin")
+    require(may_delete_for_good)
     delete_actor(db.session, path_id(actor_id, "actor"))
     db.session.commit()
     return "", 204

@@ -1,4 +1,4 @@
-"""Bearer-token authentication and role checks for the API."""
+"""Bearer-token authentication and permission checks for the API."""
 
 from flask import g, request
 
@@ -6,7 +6,7 @@ from app.api import bp
 from app.api.errors import Forbidden, Unauthenticated
 from app.extensions import db
 from crm.models import User
-from crm.permissions import has_role
+from crm.permissions import Permission
 from crm.users import user_for_token
 
 SCHEME = "bearer"
@@ -30,7 +30,7 @@ def api_user() -> User:
     return g.api_user
 
 
-def require_role(role: str) -> None:
-    """Refuse with 403 unless the token's user has `role` (staff < coordinator < admin)."""
-    if not has_role(api_user(), role):
-        raise Forbidden(role)
+def require(permission: Permission) -> None:
+    """Refuse with 403 unless the token's user has `permission` (crm.permissions)."""
+    if not permission(api_user()):
+        raise Forbidden(permission)

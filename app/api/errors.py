@@ -13,6 +13,7 @@ from app.api.schemas.errors import ConflictErrors, Errors
 from app.extensions import db
 from app.i18n import translate_errors, translate_message
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
+from crm.permissions import Permission
 
 GENERAL = "_"  # the field name of a message about the request as a whole (as in app/errors.py)
 
@@ -30,11 +31,11 @@ class LengthRequired(Exception):
 
 
 class Forbidden(Exception):
-    """The token's user lacks the role the action needs."""
+    """The token's user lacks the permission the action needs."""
 
-    def __init__(self, role: str):
-        super().__init__(f"needs role {role}")
-        self.role = role
+    def __init__(self, permission: Permission):
+        super().__init__(f"needs {permission.name}")
+        self.permission = permission
 
 
 def errors_json(errors: dict[str, list[str]], status: int) -> Response:
@@ -98,9 +99,4 @@ def refuse_unsized_body(error: LengthRequired):
 @bp.errorhandler(Forbidden)
 def refuse_forbidden(error: Forbidden):
     db.session.rollback()
-    messages = {
-        "coordinator": N_("Only coordinators and administrators may do this."),
-        "admin": N_("Only administrators may do this."),
-        "export": N_("You may not export lists: ask an administrator."),
-    }
-    return errors_json(general(messages.get(error.role, N_("You may not do this."))), 403)
+    return errors_json(general(error.permission.refusal), 403)

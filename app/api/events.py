@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from flask import current_app, url_for
 
 from app.api import bp
-from app.api.auth import api_user, require_role
+from app.api.auth import api_user, require
 from app.api.errors import GENERAL
 from app.api.payload import TEXT, json_object, nested_object, path_id
 from app.api.schemas.events import (
@@ -31,6 +31,7 @@ from crm.builder import Criteria, build_invitations, parse_targets
 from crm.events import create_event, get_event
 from crm.invitations import add_invitations, invitation_counts, update_invitation
 from crm.messages import N_, Invalid
+from crm.permissions import may_manage_events
 from crm.representation import representation
 from crm.validation import as_id, collect_errors, echo
 
@@ -38,7 +39,7 @@ from crm.validation import as_id, collect_errors, echo
 @bp.post("/events")
 def post_event():
     """Create an event (coordinators); 201 with the event."""
-    require_role("coordinator")
+    require(may_manage_events)
     # No fields are refused as missing here: crm.events names them with every other problem.
     fields = json_object(EventCreate, required=())
     event = create_event(db.session, user_id=api_user().id, **fields)
@@ -59,7 +60,7 @@ def get_event_by_id(event_id: str):
 def post_invitations(event_id: str):
     """Put actors on the list by id, or let the builder propose a balanced list (coordinators);
     201 with the invitations (and, for `build`, the mix, warnings and who was left out)."""
-    require_role("coordinator")
+    require(may_manage_events)
     ident = path_id(event_id, "event")
     body = json_object(InvitationsAdd)
     if ("actor_ids" in body) == ("build" in body):

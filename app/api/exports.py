@@ -3,16 +3,13 @@
 from flask import request
 
 from app.api import bp
-from app.api.auth import api_user
-from app.api.errors import Forbidden
+from app.api.auth import api_user, require
 from app.api.payload import path_id
 from app.exports.downloads import csv_download, xlsx_download
 from app.extensions import db
 from crm.exports import InvitationExport, start_invitation_export
 from crm.permissions import may_export
 from crm.vocabulary import ExportKind
-
-EXPORT_PERMISSION = "export"  # app.api.errors answers 403 for it
 
 
 @bp.get("/events/<event_id>/invitations.csv")
@@ -31,11 +28,9 @@ def get_invitations_xlsx(event_id: str):
 def _start(event_id: str, kind: ExportKind, *, dialect: str | None = None) -> InvitationExport:
     """Log the export and commit it: 403 when the token's user may not export, 404 for an
     unknown event, 422 for an unknown dialect (app.api.errors; nothing logged)."""
-    user = api_user()
-    if not may_export(user):
-        raise Forbidden(EXPORT_PERMISSION)
+    require(may_export)
     export = start_invitation_export(
-        db.session, path_id(event_id, "event"), kind=kind, dialect=dialect, user_id=user.id
+        db.session, path_id(event_id, "event"), kind=kind, dialect=dialect, user_id=api_user().id
     )
     db.session.commit()
     return export

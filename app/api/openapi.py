@@ -479,8 +479,8 @@ PARAMETERS = {
 
 RESPONSES = {
     "BadRequest": _error_response(
-        "The request is malformed: not a JSON object, a value of the wrong JSON type (also a "
-        "whole number written with a fraction, 2.0), a text with control characters, bad paging."
+        "The request is malformed: not a JSON object, a value of the wrong JSON type, a text "
+        "with control characters, bad paging."
     ),
     "Unauthorized": {
         **_error_response("No valid bearer token."),
@@ -513,8 +513,8 @@ OPENAPI = {
         "invitation's status (check-in) and channel (an override within the invite rules); "
         "archiving, creating events and filling invitation lists need a coordinator, deleting "
         "an actor an administrator. Exporting an invitation list needs the export permission. "
-        "Texts are trimmed. Whole numbers are sent as JSON integers, without a fraction or an "
-        "exponent: 2.0 is refused (400), although JSON Schema's integer admits it.",
+        "Texts are trimmed. A whole number may be written 2 or 2.0 (JSON Schema's integer); "
+        "2.5 is refused (400).",
     },
     "servers": [{"url": "/api/v1"}],
     "security": [{"bearerAuth": []}],

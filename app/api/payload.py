@@ -7,7 +7,6 @@ its JSON Schema, so the check and the OpenAPI document cannot disagree.
 """
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -17,12 +16,8 @@ from flask import current_app, request
 from app.api.errors import GENERAL, LengthRequired, Malformed
 from app.api.schemas.types import Body
 from crm.messages import N_, Invalid, Message, NotFound
-from crm.validation import MAX_ID, collect_errors, parse_id, parse_int
+from crm.validation import MAX_ID, collect_errors, parse_id, parse_int, storable
 
-# Control characters as crm.validation.clean_text refuses them, plus the lone surrogates a JSON
-# body can carry ("\ud800"): neither database driver can encode those, and PostgreSQL refuses
-# NUL. Checked here for every text, also those (theme names) that no crm cleaner reads.
-UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MAX_LIST_ITEMS = 100
 MAX_PER_PAGE_ASKED = 2**63 - 1  # anything larger than MAX_PER_PAGE is capped, not refused
 
@@ -36,7 +31,17 @@ class JsonType:
 
 
 def _is_integer(value) -> bool:
+    """A JSON integer, also written with a fraction of zero (2.0): JSON Schema's integer."""
+    if isinstance(value, float):
+        return value.is_integer()
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _whole(value):
+    """2.0 as 2, lists of them too; any other value as it is."""
+    if isinstance(value, list):
+        return [_whole(v) for v in value]
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _is_text_list(value) -> bool:
@@ -93,7 +98,8 @@ def json_object(shape: type[Body], *, required: tuple[str, ...] | None = None) -
             errors[name] = [Message(N_("This field is required."))]
     if errors:
         raise Invalid(errors)
-    return body
+    whole = {name for name, kind in fields.items() if kind in (INTEGER, IDS)}
+    return {name: _whole(value) if name in whole else value for name, value in body.items()}
 
 
 def nested_object(value: dict, shape: type[Body] | dict[str, JsonType], *, prefix: str) -> None:
@@ -205,6 +211,7 @@ def _shape_problem(kind: JsonType, value) -> Message | None:
     texts = value if isinstance(value, list) else [value]
     if len(texts) > MAX_LIST_ITEMS:
         return Message(N_("At most %(max)d items allowed."), max=MAX_LIST_ITEMS)
-    if any(isinstance(t, str) and UNSTORABLE.search(t) for t in texts):
+    # Checked for every text, also those (theme names) that no crm cleaner reads.
+    if any(isinstance(t, str) and not storable(t) for t in texts):
         return Message(N_("This text contains invisible control characters."))
     return None

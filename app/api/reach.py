@@ -4,11 +4,11 @@ visit next.
 Both read `mapping.analyse`, the one function behind the dashboard, the maps, the work list and
 the CLI report; it is cached by data version, so a contact logged a moment ago already counts.
 
-Filters (`kind`, `district`, `theme`) keep a group only when the group is defined by every
-value asked for: `district=Sinaai` keeps the group of district Sinaai and the groups
-`<kind>/Sinaai`, not the group of a kind or theme, whose figures also count actors elsewhere.
-Recommendations, brokers and flagged poverty organisations are kept when their actor matches
-every filter.
+Filters (`kind`, `district`, `theme`) are the `mapping.filters.AnalysisFilter` of every view of
+the analysis: a group is kept only when it is defined by every value asked for
+(`groups_defined_by`: `district=Sinaai` keeps the group of district Sinaai and the groups
+`<kind>/Sinaai`, not the group of a kind or theme, whose figures also count actors elsewhere);
+recommendations, brokers and flagged poverty organisations when their actor passes the filter.
 """
 
 from flask import request
@@ -22,9 +22,11 @@ from app.extensions import db
 from crm.actors import get_actor
 from crm.messages import NotFound
 from crm.models import LABEL_MAX
+from crm.paging import page_of
 from crm.validation import clean_text, collect_errors, parse_choice
 from crm.vocabulary import Kind
-from mapping.reach import GroupReach, group_keys
+from mapping.filters import AnalysisFilter
+from mapping.reach import group_keys
 
 
 @bp.get("/reach")
@@ -32,25 +34,22 @@ def get_reach():
     """Reach per group, and one page of the recommendations (best first), for the groups and
     actors matching. At design scale tens of thousands of actors are to be reached: the
     recommendations are paged (`page`, `per_page`), the other lists are short."""
-    filters = _reach_filters()
+    filters = _reach_filter()
     page, per_page = paging()
     analysis = current_analysis()
-    groups = [g for g in analysis.groups if group_matches(g, **filters)]
+    groups = filters.groups_defined_by(analysis.groups)
     idents = {g.ident for g in groups}
-
-    def matches(actor_id: int) -> bool:
-        return actor_matches(analysis.actor(actor_id), **filters)
-
-    matching = [r for r in analysis.recommendations if matches(r.actor_id)]
+    passes = filters.actor_test(analysis)
+    shown = page_of(filters.recommendations(analysis), page, per_page)
     found = Extended(
         analysis,
         groups=groups,
-        recommendations=matching[(page - 1) * per_page : page * per_page],
-        recommendations_total=len(matching),
+        recommendations=shown.items,
+        recommendations_total=shown.total,
         page=page,
         per_page=per_page,
-        poverty_flagged=[a for a in analysis.poverty_flagged if matches(a)],
-        brokers=[b for b in analysis.brokers if b.group in idents and matches(b.actor_id)],
+        poverty_flagged=[a for a in analysis.poverty_flagged if passes(a)],
+        brokers=[b for b in analysis.brokers if b.group in idents and passes(b.actor_id)],
     )
     return Reach.of(found, analysis=analysis).response()
 
@@ -73,31 +72,7 @@ def get_actor_reach(actor_id: str):
     return ActorReach.of(found, analysis=analysis).response()
 
 
-def group_matches(
-    group: GroupReach, *, kind: str | None, district: str | None, theme: str | None
-) -> bool:
-    """Whether the group is defined by every filter value given (see the module's doc)."""
-    defined: dict[str, str] = {}
-    if group.dimension == "kind_district":
-        defined["kind"], _, defined["district"] = group.key.partition("/")
-    else:
-        defined[group.dimension] = group.key
-    wanted = {"kind": kind, "district": district, "theme": theme}
-    return all(defined.get(name) == value for name, value in wanted.items() if value)
-
-
-def actor_matches(
-    actor: dict, *, kind: str | None, district: str | None, theme: str | None
-) -> bool:
-    """Whether an actor's node attributes match every filter value given."""
-    return (
-        (not kind or actor["kind"] == kind)
-        and (not district or actor.get("district") == district)
-        and (not theme or theme in actor.get("themes", ()))
-    )
-
-
-def _reach_filters() -> dict:
+def _reach_filter() -> AnalysisFilter:
     """The filters of the query string, refused (422) as the actor list refuses them."""
     args = request.args
     kind, district, theme = collect_errors(
@@ -105,4 +80,4 @@ def _reach_filters() -> dict:
         lambda: clean_text(args.get("district"), field="district", max_length=LABEL_MAX),
         lambda: clean_text(args.get("theme"), field="theme", max_length=LABEL_MAX),
     )
-    return {"kind": kind, "district": district, "theme": theme}
+    return AnalysisFilter(kind=str(kind or ""), district=district or "", theme=theme or "")

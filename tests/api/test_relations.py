@@ -132,7 +132,7 @@ def test_source_target_and_type_are_required(client, as_staff):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("source_id", "1"), ("target_id", 1.0), ("strength", "2"), ("type", 3), ("target_id", True)],
+    [("source_id", "1"), ("target_id", 1.5), ("strength", "2"), ("type", 3), ("target_id", True)],
 )
 def test_a_relation_value_of_the_wrong_json_type_is_refused_with_400(
     client, make_actor, as_staff, field, value

@@ -268,3 +268,10 @@ def test_display_phone_fast_path_formats_as_phonenumbers_does(e164):
 @given(st.from_regex(r"\+32[1-9][0-9]{7,8}", fullmatch=True))
 def test_display_phone_fast_path_agrees_on_any_belgian_number(e164):
     assert display_phone(e164) == parsed_display(e164)
+
+
+def test_a_whole_number_written_with_a_zero_fraction_is_that_number():
+    # JSON's 2.0 is the number 2; 2.5 is no whole number.
+    assert parse_int(2.0, field="influence", low=1, high=5) == 2
+    with pytest.raises(Invalid):
+        parse_int(2.5, field="influence", low=1, high=5)

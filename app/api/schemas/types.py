@@ -20,14 +20,14 @@ from pydantic import (
 
 from app.i18n import translate_message
 from crm.messages import Message
-from crm.validation import MAX_ID
+from crm.validation import CONTROL_CLASS, MAX_ID
 
 # Character classes of JSON Schema patterns (ECMA 262). CONTROL: the control characters that
 # crm.validation and app.api.payload refuse. WHITE: the white space Python's str.strip() takes
 # off the ends of a text (the domain trims so), control characters aside; ECMA's \s is not the
 # same set (it lacks \x85, it has \ufeff). SPACE: white space that may end a text of a body,
 # where a control character is refused anywhere; ANY_SPACE: every character str.strip() takes.
-CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+CONTROL = CONTROL_CLASS
 WHITE = r"\t\n\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 SPACE = f"[{WHITE}]"
 ANY_SPACE = rf"[{WHITE}\x0b\x0c\x1c-\x1f]"
