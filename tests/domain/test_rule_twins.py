@@ -8,9 +8,9 @@ the database which actors each SQL twin selects, and compares with the Python ru
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from crm.channels import ContactDetails, contact_details_columns
 from crm.models import Actor
@@ -92,60 +92,142 @@ def connection(clean_db):
         yield connection
 
 
-@TWINS
-@given(generated=actors)
-def test_the_sql_reach_status_selects_the_actors_of_that_status(connection, generated):
-    with connection.begin() as transaction:
-        stored = insert_actors(connection, generated)
-        for status in ("direct", "digital_only", "attempted", "none"):
-            expected = {
-                ident
-                for ident, values in stored.items()
-                if reach_status(
-                    last_direct_reached_at=values["last_direct_reached_at"],
-                    last_reached_at=values["last_reached_at"],
-                    last_attempt_at=values["last_attempt_at"],
-                    since=SINCE,
-                )
-                == status
-            }
-            assert selected(connection, status_condition(status, since=SINCE)) == expected, status
-        transaction.rollback()
+STATUSES = ("direct", "digital_only", "attempted", "none")
+QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
 
 
-@TWINS
-@given(generated=actors)
-def test_the_sql_quadrant_selects_the_actors_of_that_quadrant(connection, generated):
-    with connection.begin() as transaction:
-        stored = insert_actors(connection, generated)
-        for name in ("manage_closely", "keep_satisfied", "keep_informed", "monitor"):
-            expected = {
-                ident
-                for ident, values in stored.items()
-                if quadrant(values["influence"], values["interest"]) == name
-            }
-            assert selected(connection, quadrant_condition(name)) == expected, name
-        transaction.rollback()
+def python_status(values: dict) -> str:
+    return reach_status(
+        last_direct_reached_at=values["last_direct_reached_at"],
+        last_reached_at=values["last_reached_at"],
+        last_attempt_at=values["last_attempt_at"],
+        since=SINCE,
+    )
 
 
-@TWINS
-@given(generated=actors)
-def test_the_sql_contact_details_are_the_python_ones(connection, generated):
-    with connection.begin() as transaction:
-        stored = insert_actors(connection, generated)
-        rows = connection.execute(select(Actor.id, *contact_details_columns()))
-        from_sql = {row[0]: ContactDetails(*map(bool, row[1:])) for row in rows}
-        from_python = {
-            ident: ContactDetails.from_values(
-                **{k: values[k] for k in ("phone", "email", "address")},
-                do_not_phone=values["do_not_phone"],
-                do_not_email=values["do_not_email"],
-                do_not_visit=values["do_not_visit"],
-            )
-            for ident, values in stored.items()
-        }
-        assert from_sql == from_python
-        transaction.rollback()
+def python_quadrant(values: dict) -> str:
+    return quadrant(values["influence"], values["interest"])
+
+
+def python_details(values: dict) -> ContactDetails:
+    names = ("phone", "email", "address", "do_not_phone", "do_not_email", "do_not_visit")
+    return ContactDetails.from_values(**{name: values[name] for name in names})
+
+
+def sql_details(connection) -> dict[int, ContactDetails]:
+    rows = connection.execute(select(Actor.id, *contact_details_columns()))
+    return {row[0]: ContactDetails(*map(bool, row[1:])) for row in rows}
+
+
+def twins_select_alike(connection, *, values, python_rule, sql_condition, **twins) -> None:
+    """For generated actors, the actors `sql_condition(value)` selects are those for which
+    `python_rule(actor) == value`, for every value (AssertionError with an example if not)."""
+
+    @twins.get("settings", TWINS)
+    @given(generated=actors)
+    def check(generated):
+        with connection.begin() as transaction:
+            stored = insert_actors(connection, generated)
+            for value in values:
+                expected = {i for i, actor in stored.items() if python_rule(actor) == value}
+                assert selected(connection, sql_condition(value)) == expected, value
+            transaction.rollback()
+
+    check()
+
+
+def details_alike(connection, *, python_rule, sql_rows, **twins) -> None:
+    """For generated actors, the contact details in SQL are those of the Python rule."""
+
+    @twins.get("settings", TWINS)
+    @given(generated=actors)
+    def check(generated):
+        with connection.begin() as transaction:
+            stored = insert_actors(connection, generated)
+            assert sql_rows(connection) == {i: python_rule(a) for i, a in stored.items()}
+            transaction.rollback()
+
+    check()
+
+
+def test_the_sql_reach_status_selects_the_actors_of_that_status(connection):
+    twins_select_alike(
+        connection,
+        values=STATUSES,
+        python_rule=python_status,
+        sql_condition=lambda status: status_condition(status, since=SINCE),
+    )
+
+
+def test_the_sql_quadrant_selects_the_actors_of_that_quadrant(connection):
+    twins_select_alike(
+        connection, values=QUADRANTS, python_rule=python_quadrant, sql_condition=quadrant_condition
+    )
+
+
+def test_the_sql_contact_details_are_the_python_ones(connection):
+    details_alike(connection, python_rule=python_details, sql_rows=sql_details)
+
+
+# The same checks, with one side of a twin changed: each must be caught.
+CAUGHT = settings(TWINS, phases=[Phase.generate])  # no shrinking: finding it is enough
+SWAPPED = {"keep_satisfied": "keep_informed", "keep_informed": "keep_satisfied"}
+
+
+def sql_details_without_trim(connection) -> dict[int, ContactDetails]:
+    has_address = (func.coalesce(Actor.address, "") != "").label("has_address")
+    columns = [has_address if c.name == "has_address" else c for c in contact_details_columns()]
+    rows = connection.execute(select(Actor.id, *columns))
+    return {row[0]: ContactDetails(*map(bool, row[1:])) for row in rows}
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        "sql status: a contact at the window's start no longer counts",
+        "python status: a contact at the window's start no longer counts",
+        "sql quadrant: keep satisfied and keep informed swapped",
+        "sql contact details: an address of spaces counts",
+    ],
+)
+def test_a_twin_changed_on_one_side_is_caught(connection, changed):
+    later = SINCE + timedelta(seconds=1)
+    checks = {
+        "sql status": lambda: twins_select_alike(
+            connection,
+            values=STATUSES,
+            python_rule=python_status,
+            sql_condition=lambda status: status_condition(status, since=later),
+            settings=CAUGHT,
+        ),
+        "python status": lambda: twins_select_alike(
+            connection,
+            values=STATUSES,
+            python_rule=lambda actor: reach_status(
+                last_direct_reached_at=actor["last_direct_reached_at"],
+                last_reached_at=actor["last_reached_at"],
+                last_attempt_at=actor["last_attempt_at"],
+                since=later,
+            ),
+            sql_condition=lambda status: status_condition(status, since=SINCE),
+            settings=CAUGHT,
+        ),
+        "sql quadrant": lambda: twins_select_alike(
+            connection,
+            values=QUADRANTS,
+            python_rule=python_quadrant,
+            sql_condition=lambda name: quadrant_condition(SWAPPED.get(name, name)),
+            settings=CAUGHT,
+        ),
+        "sql contact details": lambda: details_alike(
+            connection,
+            python_rule=python_details,
+            sql_rows=sql_details_without_trim,
+            settings=CAUGHT,
+        ),
+    }
+    with pytest.raises(AssertionError):
+        checks[changed.split(":")[0]]()
 
 
 def test_the_twins_know_every_status_and_quadrant():
