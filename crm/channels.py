@@ -17,6 +17,7 @@ on every value (tests/domain/test_rule_twins.py).
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, func
@@ -71,28 +72,20 @@ class ContactDetails(NamedTuple):
     @classmethod
     def of(cls, actor) -> "ContactDetails":
         """The details of an `Actor`, or of any row with its phone, email, address and flags."""
-        return cls.from_values(**{name: getattr(actor, name) for name in ACTOR_FIELDS})
+        # Attribute by attribute, no loop: the builder asks this of every candidate (100 000).
+        return cls(
+            has_phone(actor.phone),
+            has_email(actor.email),
+            has_address(actor.address),
+            bool(actor.do_not_phone),
+            bool(actor.do_not_email),
+            bool(actor.do_not_visit),
+        )
 
     @classmethod
-    def from_values(
-        cls,
-        *,
-        phone: str | None = None,
-        email: str | None = None,
-        address: str | None = None,
-        do_not_phone: bool = False,
-        do_not_email: bool = False,
-        do_not_visit: bool = False,
-    ) -> "ContactDetails":
-        """The details of an actor with these values (as stored: missing is None)."""
-        return cls(
-            has_phone(phone),
-            has_email(email),
-            has_address(address),
-            bool(do_not_phone),
-            bool(do_not_email),
-            bool(do_not_visit),
-        )
+    def from_values(cls, **values) -> "ContactDetails":
+        """The details of an actor with these values of ACTOR_FIELDS (missing: none, no flag)."""
+        return cls.of(SimpleNamespace(**{**dict.fromkeys(ACTOR_FIELDS), **values}))
 
 
 # What ContactDetails reads of an actor.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import plotly.io as pio
 from plotly.graph_objects import Figure
 
-from crm.power_interest import needs_attention, quadrant
+from crm.power_interest import quadrant
 from mapping import Analysis
 from mapping import figures as mf
 from mapping.filters import AnalysisFilter
@@ -148,11 +148,7 @@ def power_interest_rows(analysis: Analysis, filters: AnalysisFilter, *, limit: i
             "id": node,
             **G.nodes[node],
             "quadrant": quadrant(G.nodes[node]["influence"], G.nodes[node]["interest"]),
-            "attention": needs_attention(
-                influence=G.nodes[node]["influence"],
-                interest=G.nodes[node]["interest"],
-                status=G.nodes[node]["status"],
-            ),
+            "attention": mf.actor_needs_attention(G.nodes[node]),
         }
         for node in nodes
     ]

@@ -16,6 +16,7 @@ from mapping.figures.network import NODE_LIMIT, GroupCell, group_map_cells, netw
 from mapping.figures.power_interest import (
     JITTER,
     PowerInterestCell,
+    actor_needs_attention,
     power_interest_cells,
     power_interest_figure,
     power_interest_positions,
@@ -31,6 +32,7 @@ __all__ = [
     "STATUS_COLOURS",
     "GroupCell",
     "PowerInterestCell",
+    "actor_needs_attention",
     "channel_mix_figure",
     "group_map_cells",
     "network_figure",

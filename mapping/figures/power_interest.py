@@ -112,7 +112,7 @@ def _power_interest_actors_figure(analysis, actor_ids, *, seed, translate) -> go
     positions = power_interest_positions(analysis, seed=seed, actor_ids=actor_ids)
 
     def attention(node: int) -> bool:
-        return needs_attention(**_scores(analysis.actor(node)))
+        return actor_needs_attention(analysis.actor(node))
 
     traces = status_traces(
         analysis, positions, positions, size=11, translate=translate, highlighted=attention
@@ -120,8 +120,11 @@ def _power_interest_actors_figure(analysis, actor_ids, *, seed, translate) -> go
     return go.Figure(traces)
 
 
-def _scores(data: dict) -> dict:
-    return {"influence": data["influence"], "interest": data["interest"], "status": data["status"]}
+def actor_needs_attention(data: dict) -> bool:
+    """Whether an actor (its node attributes) needs attention on the grid (crm.power_interest)."""
+    return needs_attention(
+        influence=data["influence"], interest=data["interest"], status=data["status"]
+    )
 
 
 def _power_interest_cells_figure(analysis, actor_ids, *, translate) -> go.Figure:
