@@ -13,14 +13,15 @@ from app.analysis import current_analysis
 from app.extensions import db
 from app.forms import vocabulary_choices
 from app.maps import charts
-from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
+from app.maps.locale import plotly_locale
+from app.maps.responses import cached_and_gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
 
 bp = Blueprint("maps", __name__)
-bp.after_request(gzipped)
+bp.after_request(cached_and_gzipped)
 
 
 @bp.app_context_processor
@@ -28,6 +29,7 @@ def map_helpers() -> dict:
     """Template helpers of the map pages."""
     return {
         "plotly_js_version": plotly_js_version,
+        "plotly_locale": plotly_locale,
         "no_district": NO_DISTRICT,
     }
 

@@ -2,8 +2,22 @@
 // with the plotly.js Bereik serves itself; no inline script (the CSP forbids it).
 // Clicking an actor opens its page; clicking a group of the group map drills down into it;
 // clicking a bar opens the group's list of actors to reach.
+// Nothing leaves the server: the toolbar keeps only download PNG, zoom, pan and reset, in the
+// UI's language (the locale in <script id="plotly-locale">). On a phone the toolbar goes, every
+// legend and colour bar lies under the chart and no text is smaller than 12 px.
 (function () {
   "use strict";
+
+  var PHONE_MAX_WIDTH_PX = 600;
+  var MIN_FONT_PX = 12;
+  var BOTTOM_GAP_PX = 8;  // between the legends and colour bars stacked under a phone chart
+  var MIN_PLOT_HEIGHT_PX = 200;
+  var MAX_PLOT_HEIGHT_PX = 1400;
+  var MIN_PHONE_PLOT_HEIGHT_PX = 260;
+  var RESIZE_DELAY_MS = 250;
+  // A whitelist: whatever plotly adds to its toolbar (a cloud share button, an editor link)
+  // never appears.
+  var TOOLBAR = [["toImage"], ["zoom2d", "pan2d", "resetScale2d"]];
 
   function target(box, point) {
     var data = point.customdata;
@@ -27,18 +41,251 @@
       key.split("/").map(encodeURIComponent).join("/");
   }
 
-  function draw(box) {
-    var source = document.querySelector('script.figure-json[data-figure="' + box.dataset.figure + '"]');
-    if (!source) { return; }
-    var figure = JSON.parse(source.textContent);
+  // --- the locale and the config -----------------------------------------------------------
+
+  function registerLocale() {
+    var source = document.getElementById("plotly-locale");
+    if (!source) { return undefined; }
+    var locale = JSON.parse(source.textContent);
+    window.Plotly.register(locale);
+    return locale.name;
+  }
+
+  function isPhone(box) {
+    return box.clientWidth < PHONE_MAX_WIDTH_PX;
+  }
+
+  function configFor(box, locale) {
     var config = {
       displaylogo: false,
+      showSendToCloud: false,
+      showEditInChartStudio: false,
+      showLink: false,
+      modeBarButtons: TOOLBAR,
       responsive: true,
       toImageButtonOptions: { format: "png", filename: box.dataset.filename || "bereik", scale: 2 }
     };
-    window.Plotly.newPlot(box, figure.data, figure.layout, config).then(function () {
-      box.setAttribute("data-rendered", "true");
+    if (locale) { config.locale = locale; }
+    // On a phone the toolbar would cover the title; pinch and the table view do its work.
+    if (isPhone(box)) { config.displayModeBar = false; }
+    return config;
+  }
+
+  // --- the phone layout, before drawing ----------------------------------------------------
+
+  function legendIds(layout, data) {
+    var ids = { legend: true };
+    Object.keys(layout).forEach(function (key) {
+      if (/^legend\d*$/.test(key)) { ids[key] = true; }
     });
+    data.forEach(function (trace) {
+      if (typeof trace.legend === "string") { ids[trace.legend] = true; }
+    });
+    return Object.keys(ids);
+  }
+
+  // Every colour bar a figure may carry: a heatmap's, a marker's, a colour axis's.
+  function colorbars(layout, data) {
+    var found = [];
+    data.forEach(function (trace) {
+      if (trace.type === "heatmap" || trace.colorbar) {
+        found.push(trace.colorbar = trace.colorbar || {});
+      }
+      if (trace.marker && (trace.marker.colorbar || trace.marker.showscale)) {
+        found.push(trace.marker.colorbar = trace.marker.colorbar || {});
+      }
+    });
+    Object.keys(layout).forEach(function (key) {
+      if (/^coloraxis\d*$/.test(key) && layout[key]) {
+        found.push(layout[key].colorbar = layout[key].colorbar || {});
+      }
+    });
+    return found;
+  }
+
+  // Legends and colour bars horizontal, at the bottom of the figure (y in the container's
+  // coordinates, so plotly keeps the plot area above them); fit() stacks them after drawing.
+  function layUnder(item) {
+    item.orientation = "h";
+    item.xref = "paper";
+    item.x = 0;
+    item.xanchor = "left";
+    item.yref = "container";
+    item.y = 0;
+    item.yanchor = "bottom";
+  }
+
+  function layColorbarUnder(colorbar) {
+    layUnder(colorbar);
+    colorbar.x = 0.5;
+    colorbar.xanchor = "center";
+    colorbar.len = 1;
+    colorbar.lenmode = "fraction";
+    colorbar.thickness = 12;
+    var title = colorbar.title;
+    colorbar.title = typeof title === "object" && title !== null ? title : { text: title || "" };
+    colorbar.title.side = "top";
+  }
+
+  function raiseFontSize(font) {
+    if (typeof font.size === "number") {
+      font.size = Math.max(font.size, MIN_FONT_PX);
+    } else if (Array.isArray(font.size)) {
+      font.size = font.size.map(function (size) { return Math.max(size, MIN_FONT_PX); });
+    }
+  }
+
+  // Every font of a layout or trace (font, tickfont, textfont, title.font, ...) at least
+  // MIN_FONT_PX; long arrays of numbers (coordinates) are not walked.
+  function raiseFonts(value) {
+    if (Array.isArray(value)) {
+      if (value.length && typeof value[0] === "object") { value.forEach(raiseFonts); }
+      return;
+    }
+    if (!value || typeof value !== "object") { return; }
+    Object.keys(value).forEach(function (key) {
+      var child = value[key];
+      if (/font$/.test(key) && child && typeof child === "object" && !Array.isArray(child)) {
+        raiseFontSize(child);
+      }
+      raiseFonts(child);
+    });
+  }
+
+  function phoneLayout(layout, data) {
+    layout.font = layout.font || {};
+    layout.font.size = Math.max(layout.font.size || MIN_FONT_PX, MIN_FONT_PX);
+    legendIds(layout, data).forEach(function (id) { layUnder(layout[id] = layout[id] || {}); });
+    colorbars(layout, data).forEach(layColorbarUnder);
+    raiseFonts(layout);
+    data.forEach(function (trace) {
+      raiseFonts(trace);
+      // A heatmap sizes its cell text to fit the cell unless told: 6 px on a phone.
+      if (trace.type === "heatmap") {
+        trace.textfont = trace.textfont || {};
+        if (typeof trace.textfont.size !== "number") { trace.textfont.size = MIN_FONT_PX; }
+      }
+    });
+  }
+
+  // --- after drawing: stack what lies under the chart, and the height of the plot area ------
+
+  function aspectOf(layout) {
+    var meta = layout.meta;
+    var aspect = meta && typeof meta === "object" ? meta.aspect : undefined;
+    return typeof aspect === "number" && aspect > 0 ? aspect : null;
+  }
+
+  // The legends and colour bars drawn at the bottom, the lowest first: the colour bars, then the
+  // legends from the last to the first (so the first legend ends up right under the chart).
+  function bottomItems(box) {
+    var items = [];
+    box.querySelectorAll(".infolayer > g.colorbar").forEach(function (element) {
+      var opts = element.__data__ || {};  // plotly's own options of the bar (d3 data)
+      var key = (opts._propPrefix || "colorbar.") + "y";
+      items.push({ element: element, key: key, trace: opts._traceIndex });
+    });
+    var legends = [];
+    box.querySelectorAll(".infolayer > g").forEach(function (element) {
+      var id = element.getAttribute("class");
+      if (/^legend\d*$/.test(id)) { legends.push({ element: element, key: id + ".y" }); }
+    });
+    legends.sort(function (a, b) { return b.key.localeCompare(a.key, "en", { numeric: true }); });
+    return items.concat(legends).filter(function (item) {
+      return item.element.getBoundingClientRect().height > 0;
+    });
+  }
+
+  function stackUnder(box, items, height) {
+    var layoutUpdate = {};
+    var traceUpdates = [];
+    var offset = BOTTOM_GAP_PX;
+    items.forEach(function (item) {
+      var y = offset / height;
+      if (item.trace === undefined) {
+        layoutUpdate[item.key] = y;
+      } else {
+        var update = {};
+        update[item.key] = [y];
+        traceUpdates.push({ update: update, trace: item.trace });
+      }
+      offset += item.height + BOTTOM_GAP_PX;
+    });
+    return { layout: layoutUpdate, traces: traceUpdates };
+  }
+
+  function apply(box, updates) {
+    var chain = Promise.resolve();
+    updates.traces.forEach(function (t) {
+      chain = chain.then(function () { return window.Plotly.restyle(box, t.update, [t.trace]); });
+    });
+    return chain.then(function () { return window.Plotly.relayout(box, updates.layout); });
+  }
+
+  function clamp(value, low, high) {
+    return Math.min(Math.max(value, low), high);
+  }
+
+  // Phone: stack the legends and colour bars under the chart, then give the plot area back the
+  // height they took. With layout.meta.aspect (height / width of the plot area wanted) the plot
+  // area gets that shape at any width.
+  function fit(box, phone, aspect) {
+    var full = box._fullLayout;
+    var wanted = null;
+    if (aspect) {
+      wanted = clamp(full._size.w * aspect, MIN_PLOT_HEIGHT_PX, MAX_PLOT_HEIGHT_PX);
+    } else if (phone) {
+      wanted = Math.max(full._size.h, MIN_PHONE_PLOT_HEIGHT_PX);
+    }
+    var items = phone ? bottomItems(box) : [];
+    items.forEach(function (item) { item.height = item.element.getBoundingClientRect().height; });
+    var stacked = items.length ? apply(box, stackUnder(box, items, full.height)) : Promise.resolve();
+    return stacked.then(function () {
+      if (wanted === null) { return undefined; }
+      var height = Math.round(box._fullLayout.height + wanted - box._fullLayout._size.h);
+      if (Math.abs(height - box._fullLayout.height) < 2) { return undefined; }
+      var updates = stackUnder(box, items, height);
+      updates.layout.height = height;
+      return apply(box, updates);
+    });
+  }
+
+  // --- drawing -----------------------------------------------------------------------------
+
+  function figureOf(box) {
+    var source = document.querySelector(
+      'script.figure-json[data-figure="' + box.dataset.figure + '"]');
+    return source ? JSON.parse(source.textContent) : null;
+  }
+
+  function statusOf(box) {
+    return box.parentNode.querySelector(".map-status");
+  }
+
+  function drawn(box) {
+    var status = statusOf(box);
+    if (status) { status.hidden = true; }
+    box.removeAttribute("aria-busy");
+    box.setAttribute("data-rendered", "true");
+    box.dispatchEvent(new CustomEvent("bereik:drawn", {
+      bubbles: true, detail: { figure: box.dataset.figure }
+    }));
+  }
+
+  function failed(box, error) {
+    var status = statusOf(box);
+    if (status) {
+      status.textContent = status.dataset.failed;
+      status.classList.add("failed");
+      status.hidden = false;
+    }
+    box.removeAttribute("aria-busy");
+    if (error && window.console) { window.console.warn("chart not drawn:", error); }
+  }
+
+  function listen(box) {
+    if (box.dataset.listening) { return; }
+    box.dataset.listening = "true";
     box.on("plotly_click", function (event) {
       var point = event.points && event.points[0];
       var url = point && target(box, point);
@@ -46,10 +293,64 @@
     });
   }
 
+  function draw(box, locale) {
+    var figure;
+    try {
+      figure = figureOf(box);
+    } catch (error) {
+      failed(box, error);
+      return Promise.resolve();
+    }
+    if (!figure) { return Promise.resolve(); }
+    var data = figure.data || [];
+    var layout = figure.layout || {};
+    var phone = isPhone(box);
+    if (phone) { phoneLayout(layout, data); }
+    box.dataset.width = String(box.clientWidth);
+    box.dataset.phone = String(phone);
+    return window.Plotly.newPlot(box, data, layout, configFor(box, locale))
+      .then(function () {
+        listen(box);
+        return fit(box, phone, aspectOf(layout));
+      })
+      .then(function () { drawn(box); }, function (error) { failed(box, error); });
+  }
+
+  // A new width may turn a desktop chart into a phone chart (or back), rewraps the legends under
+  // a phone chart, and changes the height an aspect asks for: draw again. Phones fire resize
+  // when the address bar hides, without a new width: those are ignored.
+  function redrawOnResize(boxes, locale) {
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        boxes.forEach(function (box) {
+          if (box.dataset.rendered !== "true") { return; }
+          if (String(box.clientWidth) === box.dataset.width) { return; }
+          var layout = box.layout || {};
+          if (isPhone(box) || box.dataset.phone === "true" || aspectOf(layout)) {
+            draw(box, locale);
+          }
+        });
+      }, RESIZE_DELAY_MS);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    if (!window.Plotly) { return; }
-    document.querySelectorAll(".plotly-figure").forEach(draw);
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".plotly-figure"));
     var print = document.getElementById("print-report");
     if (print) { print.addEventListener("click", function () { window.print(); }); }
+    if (!window.Plotly) {  // plotly.js did not load
+      boxes.forEach(function (box) { failed(box, new Error("plotly.js is missing")); });
+      return;
+    }
+    var locale;
+    try {
+      locale = registerLocale();
+    } catch (error) {
+      locale = undefined;  // plotly's English is better than no chart
+    }
+    boxes.forEach(function (box) { draw(box, locale); });
+    redrawOnResize(boxes, locale);
   });
 })();

@@ -252,27 +252,3 @@ def test_pages_are_gzipped_when_the_browser_accepts_it(client, staff, sinaai):
 
     assert response.headers["Content-Encoding"] == "gzip"
     assert b"figure-json" in gzip.decompress(response.get_data())
-
-
-def test_plotly_js_is_served_from_the_installed_package_with_caching(client, staff):
-    import plotly.offline
-
-    response = client.get("/assets/plotly.min.js")
-
-    assert response.status_code == 200
-    assert response.mimetype == "text/javascript"
-    assert response.get_data(as_text=True) == plotly.offline.get_plotlyjs()
-    assert "max-age=31536000" in response.headers["Cache-Control"]
-    etag = response.headers["ETag"]
-    again = client.get("/assets/plotly.min.js", headers={"If-None-Match": etag})
-    assert again.status_code == 304 and not again.get_data()
-
-
-def test_plotly_js_is_gzipped_when_accepted(client, staff):
-    import plotly.offline
-
-    response = client.get("/assets/plotly.min.js", headers={"Accept-Encoding": "gzip, br"})
-
-    assert response.headers["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in response.headers["Vary"]
-    assert gzip.decompress(response.get_data()).decode() == plotly.offline.get_plotlyjs()
