@@ -15,6 +15,11 @@
   var MAX_PLOT_HEIGHT_PX = 1400;
   var MIN_PHONE_PLOT_HEIGHT_PX = 260;
   var RESIZE_DELAY_MS = 250;
+  var TITLE_FONT_PX = 17;  // plotly's title size when the figure sets none
+  var CHAR_WIDTH_EM = 0.55;  // an average character of a sans-serif font
+  // Narrower than any phone: a tool measuring the page (a full-page screenshot, print preview
+  // set-up) may shrink the window for a moment; drawing for that width is wasted.
+  var MIN_REDRAW_WIDTH_PX = 200;
   // A whitelist: whatever plotly adds to its toolbar (a cloud share button, an editor link)
   // never appears.
   var TOOLBAR = [["toImage"], ["zoom2d", "pan2d", "resetScale2d"]];
@@ -107,7 +112,7 @@
   // coordinates, so plotly keeps the plot area above them); fit() stacks them after drawing.
   function layUnder(item) {
     item.orientation = "h";
-    item.xref = "paper";
+    item.xref = "container";  // the whole width to wrap in, not only the plot area's
     item.x = 0;
     item.xanchor = "left";
     item.yref = "container";
@@ -117,6 +122,7 @@
 
   function layColorbarUnder(colorbar) {
     layUnder(colorbar);
+    colorbar.xref = "paper";
     colorbar.x = 0.5;
     colorbar.xanchor = "center";
     colorbar.len = 1;
@@ -124,7 +130,8 @@
     colorbar.thickness = 12;
     var title = colorbar.title;
     colorbar.title = typeof title === "object" && title !== null ? title : { text: title || "" };
-    colorbar.title.side = "top";
+    // Under the bar: plotly keeps room above a bottom-anchored bar for the bar, not its title.
+    colorbar.title.side = "bottom";
   }
 
   function raiseFontSize(font) {
@@ -152,20 +159,54 @@
     });
   }
 
-  function phoneLayout(layout, data) {
+  // A title longer than the phone is wide is cut off by plotly: break it between words.
+  function wrapTitle(layout, width) {
+    var title = layout.title;
+    var text = title && typeof title === "object" ? title.text : title;
+    if (typeof text !== "string" || text.indexOf("<br>") >= 0) { return; }
+    var size = (title.font && title.font.size) || TITLE_FONT_PX;
+    var perLine = Math.max(12, Math.floor(width / (CHAR_WIDTH_EM * size)));
+    var lines = [""];
+    text.split(" ").forEach(function (word) {
+      var line = lines[lines.length - 1];
+      if (line && (line + " " + word).length > perLine) { lines.push(word); }
+      else { lines[lines.length - 1] = line ? line + " " + word : word; }
+    });
+    layout.title = typeof title === "object" ? title : {};
+    layout.title.text = lines.join("<br>");
+    layout.margin = layout.margin || {};
+    layout.margin.t = Math.max(layout.margin.t || 0, 40 + lines.length * size * 1.3);
+  }
+
+  function phoneLayout(layout, data, width) {
+    // Plotly's 80 px side margins take 40 % of a phone; the axes push them out as their labels
+    // need (automargin).
+    layout.margin = layout.margin || {};
+    layout.margin.l = Math.min(layout.margin.l === undefined ? 80 : layout.margin.l, 12);
+    layout.margin.r = Math.min(layout.margin.r === undefined ? 80 : layout.margin.r, 12);
+    wrapTitle(layout, width - 24);
     layout.font = layout.font || {};
     layout.font.size = Math.max(layout.font.size || MIN_FONT_PX, MIN_FONT_PX);
+    // Text in a bar too narrow for MIN_FONT_PX is left out rather than shrunk.
+    layout.uniformtext = { minsize: MIN_FONT_PX, mode: "hide" };
     legendIds(layout, data).forEach(function (id) { layUnder(layout[id] = layout[id] || {}); });
     colorbars(layout, data).forEach(layColorbarUnder);
     raiseFonts(layout);
-    data.forEach(function (trace) {
-      raiseFonts(trace);
-      // A heatmap sizes its cell text to fit the cell unless told: 6 px on a phone.
-      if (trace.type === "heatmap") {
-        trace.textfont = trace.textfont || {};
-        if (typeof trace.textfont.size !== "number") { trace.textfont.size = MIN_FONT_PX; }
-      }
+    data.forEach(raiseFonts);
+  }
+
+  // A heatmap shrinks its cell text to fit the cell (6 px on a phone): below MIN_FONT_PX the
+  // text goes, the colour, the hover label and the table view still give the numbers.
+  function hideTinyCellText(box) {
+    var tiny = Array.prototype.some.call(box.querySelectorAll("g.heatmap-label text"), function (t) {
+      return parseFloat(window.getComputedStyle(t).fontSize) < MIN_FONT_PX;
     });
+    var heatmaps = [];
+    box.data.forEach(function (trace, index) {
+      if (trace.type === "heatmap") { heatmaps.push(index); }
+    });
+    if (!tiny || !heatmaps.length) { return Promise.resolve(); }
+    return window.Plotly.restyle(box, { texttemplate: "" }, heatmaps);
   }
 
   // --- after drawing: stack what lies under the chart, and the height of the plot area ------
@@ -230,6 +271,12 @@
   // height they took. With layout.meta.aspect (height / width of the plot area wanted) the plot
   // area gets that shape at any width.
   function fit(box, phone, aspect) {
+    return (phone ? hideTinyCellText(box) : Promise.resolve()).then(function () {
+      return fitHeight(box, phone, aspect);
+    });
+  }
+
+  function fitHeight(box, phone, aspect) {
     var full = box._fullLayout;
     var wanted = null;
     if (aspect) {
@@ -305,15 +352,17 @@
     var data = figure.data || [];
     var layout = figure.layout || {};
     var phone = isPhone(box);
-    if (phone) { phoneLayout(layout, data); }
+    if (phone) { phoneLayout(layout, data, box.clientWidth); }
     box.dataset.width = String(box.clientWidth);
     box.dataset.phone = String(phone);
+    box.dataset.drawing = "true";
     return window.Plotly.newPlot(box, data, layout, configFor(box, locale))
       .then(function () {
         listen(box);
         return fit(box, phone, aspectOf(layout));
       })
-      .then(function () { drawn(box); }, function (error) { failed(box, error); });
+      .then(function () { drawn(box); }, function (error) { failed(box, error); })
+      .then(function () { delete box.dataset.drawing; });
   }
 
   // A new width may turn a desktop chart into a phone chart (or back), rewraps the legends under
@@ -325,7 +374,8 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
         boxes.forEach(function (box) {
-          if (box.dataset.rendered !== "true") { return; }
+          if (box.dataset.rendered !== "true" || box.dataset.drawing) { return; }
+          if (box.clientWidth < MIN_REDRAW_WIDTH_PX) { return; }
           if (String(box.clientWidth) === box.dataset.width) { return; }
           var layout = box.layout || {};
           if (isPhone(box) || box.dataset.phone === "true" || aspectOf(layout)) {
