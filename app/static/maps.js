@@ -286,7 +286,14 @@
     }
     var items = phone ? bottomItems(box) : [];
     items.forEach(function (item) { item.height = item.element.getBoundingClientRect().height; });
-    var stacked = items.length ? apply(box, stackUnder(box, items, full.height)) : Promise.resolve();
+    var stacked = Promise.resolve();
+    if (items.length) {
+      // plotly keeps room for a legend placed in the container's coordinates from the legend's
+      // previous position: one more draw makes the plot area end above the stack.
+      stacked = apply(box, stackUnder(box, items, full.height)).then(function () {
+        return window.Plotly.redraw(box);
+      });
+    }
     return stacked.then(function () {
       if (wanted === null) { return undefined; }
       var height = Math.round(box._fullLayout.height + wanted - box._fullLayout._size.h);
