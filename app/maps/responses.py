@@ -18,15 +18,35 @@ from flask import Response, g, request, session
 ONE_YEAR_S = 365 * 24 * 3600
 MIN_GZIP_BYTES = 1024  # below this gzip saves less than it costs
 PLOTLY_JS_VERSION = "4.1.1"  # the plotly.js inside the bundle (app/static/vendor/plotly/README.md)
-PLOTLY_BUNDLE = Path(__file__).resolve().parent.parent / "static/vendor/plotly/plotly-bereik.min.js"
+STATIC = Path(__file__).resolve().parent.parent / "static"
+PLOTLY_BUNDLE = STATIC / "vendor/plotly/plotly-bereik.min.js"
+# The map pages' own script and style sheet, served like plotly.js (gzipped, a year of caching
+# under a URL with their hash): Flask's static route sends them uncompressed and revalidates
+# them on every visit.
+MAP_ASSETS = {"maps.js": "text/javascript", "maps.css": "text/css"}
 CSRF_FIELD = "csrf_token"  # Flask-WTF's default WTF_CSRF_FIELD_NAME, in g and in the session
 GZIP_SUFFIX = "-gzip"  # a strong ETag names one representation: the gzipped body is another
 
 
-@cache
 def plotly_js() -> tuple[bytes, bytes, str]:
     """Bereik's plotly.js bundle: (plain, gzipped, etag), read and compressed once per process."""
-    plain = PLOTLY_BUNDLE.read_bytes()
+    return _asset(PLOTLY_BUNDLE, PLOTLY_BUNDLE.stat().st_mtime_ns)
+
+
+def map_asset(name: str) -> tuple[bytes, bytes, str]:
+    """maps.js or maps.css: (plain, gzipped, etag), compressed again only when the file changed."""
+    path = STATIC / name
+    return _asset(path, path.stat().st_mtime_ns)
+
+
+def map_asset_version(name: str) -> str:
+    """The hash of maps.js or maps.css, put in its URL: a changed file gets a new URL."""
+    return map_asset(name)[2][:8]
+
+
+@cache
+def _asset(path: Path, mtime_ns: int) -> tuple[bytes, bytes, str]:
+    plain = path.read_bytes()
     return plain, gzip.compress(plain, compresslevel=9), hashlib.sha256(plain).hexdigest()[:32]
 
 
@@ -42,8 +62,17 @@ def accepts_gzip() -> bool:
 
 def plotly_js_response() -> Response:
     """plotly.js with a year of caching, an ETag (304 when unchanged) and gzip if accepted."""
-    plain, zipped, etag = plotly_js()
-    response = Response(mimetype="text/javascript")
+    return asset_response(*plotly_js(), mimetype="text/javascript")
+
+
+def map_asset_response(name: str) -> Response:
+    """maps.js or maps.css, cached and compressed like plotly.js."""
+    return asset_response(*map_asset(name), mimetype=MAP_ASSETS[name])
+
+
+def asset_response(plain: bytes, zipped: bytes, etag: str, *, mimetype: str) -> Response:
+    """A file whose URL carries its version: a year of caching, an ETag, gzip if accepted."""
+    response = Response(mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR_S}, immutable"
     response.vary.add("Accept-Encoding")

@@ -14,7 +14,13 @@ from app.extensions import db
 from app.forms import vocabulary_choices
 from app.maps import charts
 from app.maps.locale import plotly_locale
-from app.maps.responses import cached_and_gzipped, plotly_js_response, plotly_js_version
+from app.maps.responses import (
+    cached_and_gzipped,
+    map_asset_response,
+    map_asset_version,
+    plotly_js_response,
+    plotly_js_version,
+)
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
 from mapping.filters import AnalysisFilter
@@ -30,6 +36,7 @@ def map_helpers() -> dict:
     return {
         "plotly_js_version": plotly_js_version,
         "plotly_locale": plotly_locale,
+        "map_asset_version": map_asset_version,
         "no_district": NO_DISTRICT,
     }
 
@@ -37,6 +44,11 @@ def map_helpers() -> dict:
 @bp.route("/assets/plotly.min.js")
 def plotly_js():
     return plotly_js_response()
+
+
+@bp.route("/assets/<any('maps.js', 'maps.css'):name>")
+def map_asset(name: str):
+    return map_asset_response(name)
 
 
 @bp.route("/maps")

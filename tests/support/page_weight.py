@@ -24,6 +24,12 @@ ALL_CHARTS_DRAWN = """
 """
 
 
+LAST_DRAWN_MS = """
+() => Math.max(...performance.getEntriesByName('bereik:drawn').map((mark) => mark.startTime))
+"""
+PAGE_RECEIVED_MS = "() => performance.getEntriesByType('navigation')[0].responseEnd"
+
+
 @dataclass
 class Visit:
     """One navigation: bytes received in all, per URL, and seconds until its charts were drawn.
@@ -66,12 +72,11 @@ class TransferMeter:
     def drawn_after_navigation_start(self) -> float:
         """Seconds from the navigation's start (the page's own clock) until all charts were drawn,
         read from the `bereik:drawn` marks the page recorded (see MARK_DRAWN)."""
-        return (
-            self.page.evaluate(
-                "() => Math.max(...performance.getEntriesByName('bereik:drawn').map(e => e.startTime))"
-            )
-            / 1000
-        )
+        return self.page.evaluate(LAST_DRAWN_MS) / 1000
+
+    def page_received_after_navigation_start(self) -> float:
+        """Seconds from the navigation's start until the page's HTML was received in full."""
+        return self.page.evaluate(PAGE_RECEIVED_MS) / 1000
 
     def _on_request(self, event: dict) -> None:
         url = event["request"]["url"]

@@ -188,3 +188,20 @@ def test_a_new_actor_changes_the_page_and_its_etag(client, coordinator, city, ma
 
     assert again.status_code == 200
     assert again.headers["ETag"] != first.headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    ("name", "mimetype"), [("maps.js", "text/javascript"), ("maps.css", "text/css")]
+)
+def test_the_map_script_and_style_are_versioned_gzipped_and_cached_for_a_year(
+    client, coordinator, city, name, mimetype
+):
+    page = html_of(client.get("/maps"))
+    url = re.search(rf'"(/assets/{re.escape(name)}\?v=[0-9a-f]{{8}})"', page).group(1)
+    static = Path(__file__).resolve().parents[2] / "app/static" / name
+
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+
+    assert response.mimetype == mimetype
+    assert response.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    assert gzip.decompress(response.get_data()) == static.read_bytes()
