@@ -9,29 +9,25 @@ same language, so "1.234,5" and "mrt 2025" in the Dutch UI.
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale, gettext
 
-# plotly.js's English text (its dictionary keys) of what a coordinator may see: the buttons
+from crm.messages import N_
+
+# plotly.js's English texts (the keys of its locale dictionaries) a coordinator may see: the buttons
 # static/maps.js keeps, their notices, and the hints after a zoom or a legend click.
-PLOTLY_TEXTS = {
-    "Download plot as a PNG": lazy_gettext("Download plot as a PNG"),
-    "Download plot": lazy_gettext("Download plot"),
-    "Zoom": lazy_gettext("Zoom"),
-    "Pan": lazy_gettext("Pan"),
-    "Reset axes": lazy_gettext("Reset axes"),
-    "Autoscale": lazy_gettext("Autoscale"),
-    "Preparing image - this may take a few seconds": lazy_gettext(
-        "Preparing image - this may take a few seconds"
-    ),
-    "Image download succeeded": lazy_gettext("Image download succeeded"),
-    "Sorry, there was a problem downloading your image!": lazy_gettext(
-        "Sorry, there was a problem downloading your image!"
-    ),
-    "Double-click to zoom back out": lazy_gettext("Double-click to zoom back out"),
-    "Double-click on legend to isolate one trace": lazy_gettext(
-        "Double-click on legend to isolate one trace"
-    ),
-}
+PLOTLY_TEXTS = (
+    N_("Download plot as a PNG"),
+    N_("Download plot"),
+    N_("Zoom"),
+    N_("Pan"),
+    N_("Reset axes"),
+    N_("Autoscale"),
+    N_("Preparing image - this may take a few seconds"),
+    N_("Image download succeeded"),
+    N_("Sorry, there was a problem downloading your image!"),
+    N_("Double-click to zoom back out"),
+    N_("Double-click on legend to isolate one trace"),
+)
 # d3-time-format patterns plotly uses for dates on axes and in hover labels: day before month,
 # as people write dates in Flanders.
 DATE_PATTERNS = {
@@ -46,7 +42,7 @@ def plotly_locale() -> dict:
     return {
         "moduleType": "locale",
         "name": f"bereik-{locale.language}",
-        "dictionary": {english: str(text) for english, text in PLOTLY_TEXTS.items()},
+        "dictionary": {english: gettext(english) for english in PLOTLY_TEXTS},
         "format": plotly_format(locale),
     }
 
