@@ -6,6 +6,7 @@ gzips the map pages as the app does: a first visit of /maps at most 600 KB, the 
 at most 60 KB (docs/performance.md#maps-and-pages).
 """
 
+import json
 import re
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -192,3 +193,56 @@ def test_the_network_map_is_light_on_a_first_visit_and_lighter_on_the_next(
     assert again.bytes <= REPEAT_VISIT_MAX_BYTES, again
     page_again = next(size for url, size in again.sizes.items() if url.endswith("/maps"))
     assert page_again < 1_000, again  # a 304: headers, no body
+
+
+# --- a figure that asks for the shape of its plot area ----------------------------------------
+
+ASPECT = 0.9  # at 390 px the plot area stays above the 200 px floor of maps.js
+FIGURE_JSON = re.compile(
+    r'(<script type="application/json" class="figure-json" data-figure="reach-by-kind">)'
+    r"(.*?)(</script>)",
+    re.S,
+)
+PLOT_SHAPE = """
+() => {
+  const box = document.querySelector('#figure-reach-by-kind .plotly-figure');
+  const size = box._fullLayout._size;
+  return {width: size.w, height: size.h, box: box.clientWidth,
+          settled: !box.dataset.drawing && box.dataset.width === String(box.clientWidth)};
+}
+"""
+
+
+def with_aspect(route) -> None:
+    """The dashboard with layout.meta.aspect set on its first chart (as the network map will)."""
+    response = route.fetch()
+
+    def add_aspect(match: re.Match) -> str:
+        figure = json.loads(match.group(2))
+        figure["layout"]["meta"] = {"aspect": ASPECT}
+        text = json.dumps(figure).replace("<", "\\u003c").replace(">", "\\u003e")
+        return match.group(1) + text.replace("&", "\\u0026") + match.group(3)
+
+    body = FIGURE_JSON.sub(add_aspect, response.text(), count=1)
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-encoding", "content-length", "etag")
+    }
+    route.fulfill(status=response.status, headers=headers, body=body)
+
+
+def test_a_figure_with_an_aspect_keeps_the_shape_of_its_plot_area_at_every_width(
+    new_page, log_in_as, demo_city
+):
+    page = new_page(DESKTOP)
+    log_in_as(page, demo_city)
+    page.route(re.compile(r"/maps/dashboard$"), with_aspect)
+    page.goto("/maps/dashboard")
+    wait_for_charts(page)
+
+    for width in (1280, 900, 390):  # a desktop, a tablet, a phone: resized in place
+        page.set_viewport_size({"width": width, "height": 800})
+        page.wait_for_function(f"() => ({PLOT_SHAPE})().settled")
+        shape = page.evaluate(PLOT_SHAPE)
+        assert abs(shape["height"] - ASPECT * shape["width"]) <= 2, (width, shape)
