@@ -39,6 +39,11 @@ KIND_SYMBOLS = {
     Kind.OTHER: "cross",
 }
 UNKNOWN = "—"  # no direct contact yet
+LEGEND_FONT_SIZE = 12
+# The status legend (colours) on top, the kind legend (shapes) under it, both right of the plot
+# on a wide screen; static/maps.js moves them under the plot on a phone.
+STATUS_LEGEND = {"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+KIND_LEGEND = {"x": 1.02, "xanchor": "left", "y": 0.55, "yanchor": "top"}
 
 
 def identity(text: str) -> str:
@@ -92,6 +97,8 @@ def status_traces(
                 y=xy[:, 1],
                 mode="markers",
                 name=translate(REACH_STATUS_LABELS[status]),
+                legendgroup=f"status:{status}",  # the status legend of `legend_traces`
+                showlegend=False,
                 marker={
                     "color": colour,
                     "size": size,
@@ -124,3 +131,60 @@ def actor_hover(analysis: Analysis, node: int, translate: Translate) -> str:
         reason = html.escape(recommendation.reason.render(translate))
         lines.append(f"{translate(N_('Next action'))}: {action} ({reason})")
     return "<br>".join(lines)
+
+
+def legend_traces(kinds: Iterable[str], *, translate: Translate) -> list[go.Scatter]:
+    """Two legends drawn by empty traces: the colour of each reach status ("legend", a click
+    hides the actors of that status) and the shape of each kind ("legend2")."""
+    traces = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=translate(REACH_STATUS_LABELS[status]),
+            legend="legend",
+            legendgroup=f"status:{status}",
+            marker={"color": colour, "symbol": "circle", "size": 10},
+            hoverinfo="skip",
+        )
+        for status, colour in STATUS_COLOURS.items()
+    ]
+    traces += [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=translate(KIND_LABELS.get(kind, kind)),
+            legend="legend2",
+            marker={
+                "color": "#FFFFFF",
+                "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                "size": 10,
+                "line": {"color": "#333333", "width": 1.5},
+            },
+            hoverinfo="skip",
+        )
+        for kind in kind_order(kinds)
+    ]
+    return traces
+
+
+def legend_layout(translate: Translate) -> dict:
+    """The layout of the two legends of `legend_traces`."""
+    font = {"size": LEGEND_FONT_SIZE}
+    return {
+        "legend": {
+            **STATUS_LEGEND,
+            "title": {"text": translate(N_("Reach"))},
+            "itemsizing": "constant",
+            "font": font,
+        },
+        "legend2": {
+            **KIND_LEGEND,
+            "title": {"text": translate(N_("Kind"))},
+            "itemsizing": "constant",
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": font,
+        },
+    }
