@@ -29,11 +29,13 @@ class MapRequest:
 
 
 def network(analysis: Analysis, ask: MapRequest) -> Figure:
-    """The network map (the group map above the node limit)."""
+    """The stakeholder map (the group map above the node limit; the ego network of the
+    filter's actor)."""
     return mf.network_figure(
         analysis,
         node_limit=ask.node_limit,
         actor_ids=ask.filters.actor_ids(analysis),
+        ego=ask.filters.actor,
         translate=ask.translate,
     )
 

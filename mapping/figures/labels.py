@@ -19,6 +19,7 @@ PADDING_PX = 2  # plotly's default annotation border pad and a hair of air
 _TAG = re.compile(r"<[^>]+>")
 _ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
 _LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BOLD = re.compile(r"<b>(.*?)</b>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,12 @@ class Label:
     xanchor: str = "left"
     yanchor: str = "middle"
 
-    def box(self, px_per_unit: float) -> Box:
-        """The rectangle the text covers, in data units, at `px_per_unit` pixels per unit."""
+    def box(self, px_per_unit: float, px_per_unit_y: float | None = None) -> Box:
+        """The rectangle the text covers, in data units, at `px_per_unit` pixels per unit
+        (`px_per_unit_y` for the y axis when it has another scale)."""
         width_px, height_px = text_size_px(self.text, self.font_size)
-        width, height = width_px / px_per_unit, height_px / px_per_unit
+        width = width_px / px_per_unit
+        height = height_px / (px_per_unit if px_per_unit_y is None else px_per_unit_y)
         left = self.x - {"left": 0.0, "center": width / 2, "right": width}[self.xanchor]
         bottom = self.y - {"bottom": 0.0, "middle": height / 2, "top": height}[self.yanchor]
         return Box(left, bottom, left + width, bottom + height)
@@ -73,16 +76,21 @@ def text_size_px(text: str, font_size: float) -> tuple[float, float]:
     lines = _LINE_BREAK.split(text)
     widest = 0.0
     for line in lines:
-        bold = "<b>" in line
-        visible = _ENTITY.sub("x", _TAG.sub("", line))
-        widest = max(widest, len(visible) * font_size * (BOLD_CHAR_WIDTH if bold else CHAR_WIDTH))
+        bold = sum(_visible_length(part) for part in _BOLD.findall(line))
+        plain = _visible_length(line) - bold
+        widest = max(widest, font_size * (bold * BOLD_CHAR_WIDTH + plain * CHAR_WIDTH))
     return widest + 2 * PADDING_PX, len(lines) * font_size * LINE_HEIGHT + 2 * PADDING_PX
+
+
+def _visible_length(markup: str) -> int:
+    return len(_ENTITY.sub("x", _TAG.sub("", markup)))
 
 
 def place_labels(
     candidates: Iterable[list[Label]],
     *,
     px_per_unit: float,
+    px_per_unit_y: float | None = None,
     area: Box | None = None,
     taken: Iterable[Box] = (),
 ) -> list[Label]:
@@ -93,7 +101,7 @@ def place_labels(
     boxes = list(taken)
     for placements in candidates:
         for label in placements:
-            box = label.box(px_per_unit)
+            box = label.box(px_per_unit, px_per_unit_y)
             if area is not None and not box.inside(area):
                 continue
             if any(box.overlaps(other) for other in boxes):
@@ -114,9 +122,11 @@ def around(text: str, x: float, y: float, *, offset: float, font_size: int = 12)
     ]
 
 
-def overlapping_pairs(labels: list[Label], *, px_per_unit: float) -> list[tuple[str, str]]:
+def overlapping_pairs(
+    labels: list[Label], *, px_per_unit: float, px_per_unit_y: float | None = None
+) -> list[tuple[str, str]]:
     """The texts of every two labels whose boxes overlap (a check for tests and benches)."""
-    boxes = [label.box(px_per_unit) for label in labels]
+    boxes = [label.box(px_per_unit, px_per_unit_y) for label in labels]
     return [
         (labels[i].text, labels[j].text)
         for i in range(len(labels))
@@ -140,3 +150,19 @@ def annotation(label: Label, *, name: str, colour: str = "#222222", background: 
     if background:
         drawn["bgcolor"] = background
     return drawn
+
+
+def labels_of(figure, *, name: str) -> list[Label]:
+    """The labels a figure draws as annotations called `name` (the inverse of `annotation`)."""
+    return [
+        Label(
+            text=a.text,
+            x=a.x,
+            y=a.y,
+            font_size=a.font.size,
+            xanchor=a.xanchor,
+            yanchor=a.yanchor,
+        )
+        for a in figure.layout.annotations
+        if a.name == name
+    ]
