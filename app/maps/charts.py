@@ -105,6 +105,12 @@ def figure_json(figure: Figure) -> str:
     return pio.to_json(figure, validate=False, pretty=False, engine="json")
 
 
+def layout_of(figure: Figure) -> str:
+    """The picture of the network map: 'group', 'bands', 'rings' or 'ego' (else '')."""
+    meta = figure.layout.meta
+    return meta.get("layout", "") if isinstance(meta, dict) else ""
+
+
 def level_of(figure: Figure) -> str:
     """What a node of the figure is: 'actor', 'group' (the group map: a kind × district) or
     'cell' (the power/interest grid above the node limit: one influence and interest score)."""

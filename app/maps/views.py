@@ -49,6 +49,7 @@ def network():
         choices=filter_choices(),
         figures=[embedded("network", figure)],
         level=level,
+        layout=charts.layout_of(figure),
         rows=charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
         cells=charts.group_map_cells(analysis, ask.filters) if level == "group" else [],
         ego=analysis.graph.nodes.get(ask.filters.actor) if ask.filters.actor else None,

@@ -82,6 +82,10 @@ RING_HEIGHT_PX = 640
 GROUP_ROW_PX = 100
 GROUP_BUBBLE_PX = 38
 STATUS_ORDER = {status: i for i, status in enumerate(RING_OF)}
+# Words put together with numbers (never N_() inside an f-string: pybabel does not look there).
+NETWORK_TITLE = N_("Stakeholder network")
+CITY_NAME = N_("City")
+THRESHOLD_TICK = N_("threshold")
 
 
 def network_figure(
@@ -275,7 +279,7 @@ def _ring_map(analysis: Analysis, nodes: list[int], *, translate: Translate) -> 
         "direct": direct,
         "total": len(nodes),
     }
-    title = f"{translate(N_('Stakeholder network'))}: {count}"
+    title = f"{translate(NETWORK_TITLE)}: {count}"
     reach = max(rings, default=1) + RING_ROOM
     figure = _drawn_network(
         analysis, nodes, positions, title=title, translate=translate, rings=RING_OF.values()
@@ -439,14 +443,14 @@ def _city(figure: go.Figure, translate: Translate) -> Label:
             x=np.zeros(1, dtype=np.float32),
             y=np.zeros(1, dtype=np.float32),
             mode="markers",
-            name=translate(N_("City")),
+            name=translate(CITY_NAME),
             legend="legend",
             marker={"color": CITY_COLOUR, "size": 18, "symbol": "star"},
             hoverinfo="text",
-            hovertext=[translate(N_("City"))],
+            hovertext=[translate(CITY_NAME)],
         )
     )
-    return Label(f"<b>{translate(N_('City'))}</b>", 0.0, -0.25, LABEL_FONT, "center", "top")
+    return Label(f"<b>{translate(CITY_NAME)}</b>", 0.0, -0.25, LABEL_FONT, "center", "top")
 
 
 def _name_actors(figure, analysis, candidates, positions, *, reach, first=None) -> None:
@@ -632,7 +636,7 @@ def _share_colour_bar(threshold: float, translate: Translate) -> dict:
     ticks = [t for t in (0.0, 0.25, 0.5, 0.75, 1.0) if abs(t - threshold) > 0.08]
     values = sorted([*ticks, threshold])
     text = [
-        f"{translate(N_('threshold'))} {v:.0%}" if v == threshold else f"{v:.0%}" for v in values
+        f"{translate(THRESHOLD_TICK)} {v:.0%}" if v == threshold else f"{v:.0%}" for v in values
     ]
     return {
         "title": {"text": translate(N_("Share reached directly")), "side": "top"},

@@ -39,6 +39,12 @@ KIND_SYMBOLS = {
     Kind.OTHER: "cross",
 }
 UNKNOWN = "—"  # no direct contact yet
+# The words of an actor's hover text. Never N_() inside an f-string: pybabel does not look
+# there, and the word stays English in the Dutch UI (tests/test_i18n.py checks).
+HOVER_KIND = N_("Kind")
+HOVER_DISTRICT = N_("District")
+HOVER_LAST_DIRECT = N_("Last direct contact")
+HOVER_NEXT_ACTION = N_("Next action")
 LEGEND_FONT_SIZE = 12
 # The status legend (colours) on top, the kind legend (shapes) under it, both right of the plot
 # on a wide screen; static/maps.js moves them under the plot on a phone.
@@ -119,17 +125,18 @@ def actor_hover(analysis: Analysis, node: int, translate: Translate) -> str:
     data = analysis.actor(node)
     last = data.get("last_direct_at")
     last_text = last.date().isoformat() if last else UNKNOWN
+    kind = translate(KIND_LABELS.get(data["kind"], data["kind"]))
     lines = [
         f"<b>{html.escape(str(data['name']))}</b>",
-        f"{translate(N_('Kind'))}: {translate(KIND_LABELS.get(data['kind'], data['kind']))}",
-        f"{translate(N_('District'))}: {html.escape(data.get('district') or NO_DISTRICT)}",
-        f"{translate(N_('Last direct contact'))}: {last_text}",
+        f"{translate(HOVER_KIND)}: {kind}",
+        f"{translate(HOVER_DISTRICT)}: {html.escape(data.get('district') or NO_DISTRICT)}",
+        f"{translate(HOVER_LAST_DIRECT)}: {last_text}",
     ]
     recommendation = analysis.recommendation_for(node)
     if recommendation is not None:
         action = translate(NEXT_ACTION_LABELS[recommendation.action])
         reason = html.escape(recommendation.reason.render(translate))
-        lines.append(f"{translate(N_('Next action'))}: {action} ({reason})")
+        lines.append(f"{translate(HOVER_NEXT_ACTION)}: {action} ({reason})")
     return "<br>".join(lines)
 
 

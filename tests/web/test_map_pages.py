@@ -99,12 +99,30 @@ def test_the_menu_links_to_the_maps(client, staff):
     assert 'href="/maps"' in page
 
 
+def test_the_network_map_speaks_dutch_in_its_hover_texts_labels_and_legends(client, staff, sinaai):
+    figure = figures_of(client.get("/maps"))["network"]
+
+    hovers = [h for trace in figure["data"] for h in trace.get("hovertext") or ()]
+    jan = next(h for h in hovers if "Jan Peeters" in h)
+    assert "Soort: Bewoner" in jan and "Deelgemeente: Sinaai" in jan
+    assert "Laatste rechtstreeks contact: " in jan
+    kompas = next(h for h in hovers if "Vzw Kompas" in h)
+    assert "Volgende stap: Zoek contactgegevens" in kompas
+    english = re.compile(r"Last direct contact|Next action|Kind:|District:|reached directly|City")
+    texts = hovers + [a["text"] for a in figure["layout"]["annotations"]]
+    texts += [t["name"] for t in figure["data"] if "name" in t] + [
+        figure["layout"]["title"]["text"]
+    ]
+    assert [t for t in texts if english.search(t)] == []
+    assert figure["layout"]["title"]["text"] == "Stakeholdernetwerk: 2 van 4 rechtstreeks"
+
+
 def test_network_map_embeds_the_figure_with_every_actor_and_a_table(client, staff, sinaai):
     response = client.get("/maps")
 
     assert response.status_code == 200
     figure = figures_of(response)["network"]
-    assert figure["layout"]["meta"] == {"level": "actor"}
+    assert figure["layout"]["meta"] == {"level": "actor", "layout": "rings"}
     assert network_actor_ids(figure) == set(sinaai.values())
     page = response.get_data(as_text=True)
     assert 'id="network-table"' in page
@@ -147,7 +165,7 @@ def test_above_the_node_limit_the_map_shows_groups(client, staff, sinaai, app, m
     response = client.get("/maps")
 
     figure = figures_of(response)["network"]
-    assert figure["layout"]["meta"] == {"level": "group"}
+    assert figure["layout"]["meta"] == {"level": "group", "layout": "group"}
     page = response.get_data(as_text=True)
     assert 'id="group-level"' in page and 'id="network-groups-table"' in page
 
