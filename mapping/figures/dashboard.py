@@ -169,16 +169,17 @@ def share_ticks(threshold: float, translate: Translate) -> tuple[list[float], li
     named ("Threshold 50%") in place of any share tick close enough to collide with it."""
     kept = [v for v in SHARE_TICKS if abs(v - threshold) >= THRESHOLD_TICK_GAP]
     values = sorted([*kept, threshold])
-    texts = [
-        f"{translate(N_('Threshold'))} {v:.0%}" if v == threshold else f"{v:.0%}" for v in values
-    ]
+    named = translate(N_("Threshold"))  # outside the f-string: pybabel reads no N_ inside one
+    texts = [f"{named} {v:.0%}" if v == threshold else f"{v:.0%}" for v in values]
     return values, texts
 
 
 def month_label(month: MonthReach, now: datetime, translate: Translate) -> str:
     """'2026-06', or '2026-06 (running)' for the month holding `now`: its counts are so far."""
     text = month.month.strftime("%Y-%m")
-    return f"{text} {translate(N_('(running)'))}" if is_running(month.month, now) else text
+    if not is_running(month.month, now):
+        return text
+    return text + " " + translate(N_("(running)"))
 
 
 def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identity) -> go.Figure:
@@ -187,8 +188,8 @@ def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identit
 
     The month holding `analysis.computed_at` is not over: its few days would look like a drop.
     Each measure is therefore two traces: the finished months as a line (`meta.series`), and the
-    step into the running month dotted, ending in an open marker, hovered as "so far"
-    (`meta.running`); the running month's axis label says "(running)"."""
+    running month as an open marker on no line, hovered as "so far" (`meta.running`); its axis
+    label says "(running)"."""
     months = analysis.reach_over_time
     labels = [month_label(m, analysis.computed_at, translate) for m in months]
     running = [is_running(m.month, analysis.computed_at) for m in months]
@@ -223,26 +224,22 @@ def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identit
         )
         if finished == len(months):
             continue
-        # The dotted step joins the last finished month (hover skipped there: the line above
-        # already shows it) to the running month, drawn as an open marker.
-        step = slice(max(finished - 1, 0), finished + 1)
-        points = len(labels[step])
+        # The running month stands alone, an open marker on no line: a line into a month of
+        # a few days would read as a drop.
         fig.add_trace(
             go.Scatter(
-                x=labels[step],
-                y=counts[step],
-                mode="lines+markers",
+                x=labels[finished:],
+                y=counts[finished:],
+                mode="markers",
                 name=name,
                 legendgroup=attribute,
                 showlegend=False,
-                line={"color": colour, "dash": "dot", "width": 2},
                 marker={
-                    "symbol": [symbol] * (points - 1) + [f"{symbol}-open"],
-                    "size": [6] * (points - 1) + [10],
+                    "symbol": f"{symbol}-open",
+                    "size": 10,
                     "color": colour,
                     "line": {"width": 2, "color": colour},
                 },
-                hoverinfo=["skip"] * (points - 1) + ["all"],
                 hovertemplate=f"%{{x}}: %{{y}} {so_far}<extra>%{{fullData.name}}</extra>",
                 meta={"series": attribute, "running": True},
             )
