@@ -251,6 +251,9 @@ def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identit
             "type": "category",
             "categoryorder": "array",
             "categoryarray": labels,
+            # Slanted to the left: the running month's longer label, the last, stays inside.
+            "tickangle": -45,
+            "automargin": True,
             "tickmode": "array",
             "tickvals": labels[::-1][::MONTH_TICK_STEP][::-1],
             "ticktext": labels[::-1][::MONTH_TICK_STEP][::-1],
