@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.maps.charts import DASHBOARD
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.make_screenshots import OUTPUT_DIR_VARIABLE, distinct_colours, seed_demo_data
 
 pytestmark = pytest.mark.browser
@@ -153,3 +153,22 @@ def test_flagged_groups_come_under_one_heading_per_flag(new_page, make_user, log
         )
         if row.count():
             assert row.locator("td").last.text_content().strip(), f"{ident} unflagged in table"
+
+
+def test_report_and_dashboard_fit_a_phone_the_heatmap_giving_way_to_its_table(
+    new_page, make_user, log_in_as, session
+):
+    coordinator = make_user("coordinator", name="Karel Pauwels")
+    seed_demo_data(session, user_id=coordinator.id)
+    page = new_page(PHONE)
+    log_in_as(page, coordinator)
+
+    open_report(page)
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+
+    page.goto("/maps/dashboard")
+    expect(page.locator(".plotly-figure[data-rendered='true']")).to_have_count(len(DASHBOARD))
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    expect(page.locator("#figure-reach-heatmap")).to_be_hidden()
+    page.locator("#kind-district-view summary").click()
+    expect(page.locator("#kind-district-table tbody tr").first).to_be_visible()
