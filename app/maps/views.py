@@ -16,8 +16,10 @@ from app.maps import charts
 from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
 from crm.vocabulary import KIND_LABELS
+from mapping.figures.dashboard import groups_by_flag
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
+from mapping.reach import group_name
 
 bp = Blueprint("maps", __name__)
 bp.after_request(gzipped)
@@ -94,7 +96,8 @@ def _dashboard(template: str):
             dimension: charts.groups_of(analysis, dimension, ask.filters)
             for dimension in ("kind", "district", "kind_district")
         },
-        flagged=[g for g in analysis.groups if g.flag is not None],
+        flagged=groups_by_flag(ask.filters.groups_compatible(analysis.groups)),
+        group_name=group_name,
     )
 
 

@@ -262,7 +262,29 @@ def test_print_report_lists_the_flagged_groups_with_the_charts(client, staff, si
     page = response.get_data(as_text=True)
     assert len(figures_of(response)) == 5
     assert 'id="flagged-groups"' in page and 'id="poverty-count"' in page
-    assert "maps-print.css" in page
+    assert "maps-print.css" in page and "maps-print.js" in page
+
+
+def test_print_report_names_each_flag_once_above_its_groups(client, staff, sinaai):
+    # Every group of the four actors has fewer than 3 known actors but Sinaai (2 of 3 direct):
+    # 3 kinds, Belsele, 3 kinds in a district and the theme wonen.
+    page = client.get("/maps/report").get_data(as_text=True)
+
+    flagged = page[page.index('id="flagged-groups"') : page.index('id="poverty-count"')]
+    assert 'id="flagged-too_few_known"' in flagged
+    assert 'id="flagged-under_reached"' not in flagged
+    assert flagged.count("Te weinig gekend") == 1
+    assert "<caption>Te weinig gekend (8)</caption>" in flagged
+    assert 'data-group="kind_district:poverty_organisation/Belsele"' in flagged
+    assert 'data-group="district:Sinaai"' not in flagged
+
+
+def test_print_report_lists_only_the_flagged_groups_the_filters_keep(client, staff, sinaai):
+    page = client.get("/maps/report?district=Sinaai").get_data(as_text=True)
+
+    flagged = page[page.index('id="flagged-groups"') : page.index('id="table-view"')]
+    assert 'data-group="kind_district:resident/Sinaai"' in flagged
+    assert 'data-group="district:Belsele"' not in flagged
 
 
 def test_pages_are_gzipped_when_the_browser_accepts_it(client, staff, sinaai):
