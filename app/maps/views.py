@@ -14,12 +14,16 @@ from app.extensions import db
 from app.forms import vocabulary_choices
 from app.maps import charts
 from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
+from app.paging import page_number
 from crm import actors as actor_service
+from crm.paging import page_of
 from crm.vocabulary import KIND_LABELS
 from mapping.figures.dashboard import groups_by_flag
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
 from mapping.reach import group_name
+
+TABLE_ROWS = 100  # actors a page in the network map's table view: the map shows them all
 
 bp = Blueprint("maps", __name__)
 bp.after_request(gzipped)
@@ -52,7 +56,11 @@ def network():
         figures=[embedded("network", figure)],
         level=level,
         layout=charts.layout_of(figure),
-        rows=charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
+        rows=page_of(
+            charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
+            page_number(request.args.get("page")),
+            TABLE_ROWS,
+        ),
         cells=charts.group_map_cells(analysis, ask.filters) if level == "group" else [],
         ego=analysis.graph.nodes.get(ask.filters.actor) if ask.filters.actor else None,
     )

@@ -5,8 +5,10 @@ import json
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from crm.contacts import log_contact
+from crm.models import Actor
 from crm.relations import add_relation
 
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
@@ -316,3 +318,20 @@ def test_plotly_js_is_gzipped_when_accepted(client, staff):
     assert response.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["Vary"]
     assert gzip.decompress(response.get_data()).decode() == plotly.offline.get_plotlyjs()
+
+
+def test_the_network_table_view_is_paged_and_the_map_shows_every_actor(client, staff, session):
+    from demo.city import load_demo_data
+
+    load_demo_data(session.connection(), actors=160, contacts=0, seed=3)
+    session.commit()
+    shown = session.scalar(select(func.count()).where(Actor.archived.is_(False)))
+
+    first = client.get("/maps")
+    second = client.get("/maps?page=2")
+
+    rows = re.compile(r'<tr data-actor-id="(\d+)"')
+    assert len(rows.findall(first.get_data(as_text=True))) == 100
+    assert len(rows.findall(second.get_data(as_text=True))) == shown - 100
+    assert "Pagina 1 van 2" in first.get_data(as_text=True)
+    assert len(network_actor_ids(figures_of(first)["network"])) == shown
