@@ -15,7 +15,7 @@ from app.forms import vocabulary_choices
 from app.maps import charts
 from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from crm import actors as actor_service
-from crm.vocabulary import KIND_LABELS
+from crm.vocabulary import KIND_LABELS, ReachStatus
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
 
@@ -67,8 +67,13 @@ def power_interest():
         choices=filter_choices(),
         figures=[embedded("power-interest", figure)],
         level=level,
-        rows=charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit),
+        rows=(
+            charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit)
+            if level == "actor"
+            else []
+        ),
         cells=charts.power_interest_cells(analysis, ask.filters) if level == "cell" else [],
+        statuses=list(ReachStatus),
     )
 
 
