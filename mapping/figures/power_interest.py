@@ -42,11 +42,13 @@ from mapping.figures.style import (
 )
 
 # Names are only readable for a few actors: the demo city's 80 poverty organisations fill at
-# most 16 actors in one cell (a 4 × 4 packed grid of 10 px markers on a phone); a district's
+# most 16 actors in one cell (a 4 × 4 packed grid of 11 px markers on a phone); a district's
 # 224 actors would put 24 markers in a cell and leave room for hardly any name. Above 100
-# actors, or above 25 in one cell (a 5 × 5 grid: 7 px markers on a phone), the grid counts.
+# actors, or above 36 in one cell (a 6 × 6 grid of 5 px markers on a phone: the smallest that
+# can still be pointed at; a small city whose scores are unknown has everyone in 3 / 3), the
+# grid counts.
 ACTOR_LIMIT = 100
-CELL_ACTOR_LIMIT = 25
+CELL_ACTOR_LIMIT = 36
 SCORES = (1, 2, 3, 4, 5)
 CELLS = lb.Box(0.5, 0.5, 5.5, 5.5)  # the 5 × 5 cells in data units
 STRIP = 0.6  # data units above and below the cells: the strips of the quadrant names
@@ -72,7 +74,7 @@ QUADRANT_PLACES = {
 }
 # Actor level: markers in a packed grid filling at most CELL_FILL of a cell, never further apart
 # than MAX_SPACING (a small group stays together in the middle, with room for names around it).
-CELL_FILL = 0.84
+CELL_FILL = 0.92
 MAX_SPACING = 0.3
 MARKER_MAX_PX = 14
 BORDER_PX = 3  # the thick border of an actor needing attention (style.status_traces)
@@ -150,22 +152,21 @@ def power_interest_cells(
         dtype=np.int64,
         count=len(rows),
     )
-    scores, cell_codes = np.unique(
-        np.column_stack((-influence, interest)).reshape(-1, 2), axis=0, return_inverse=True
-    )
-    cell_codes = cell_codes.reshape(-1)
+    # One integer per score pair, ordered as the cells are listed: influence down, interest up.
+    keys, cell_codes = np.unique((SCORES[-1] - influence) * 10 + interest, return_inverse=True)
+    scores = np.column_stack((SCORES[-1] - keys // 10, keys % 10))
     per_status = np.bincount(
         cell_codes * len(statuses) + status_codes, minlength=len(scores) * len(statuses)
     ).reshape(len(scores), len(statuses))
     needing = np.bincount(cell_codes[attention], minlength=len(scores))
     return [
         PowerInterestCell(
-            -minus_influence,
+            high,
             score,
             **{str(status): count for status, count in zip(statuses, counts, strict=True)},
             attention=attending,
         )
-        for (minus_influence, score), counts, attending in zip(
+        for (high, score), counts, attending in zip(
             scores.tolist(), per_status.tolist(), needing.tolist(), strict=True
         )
     ]
@@ -306,8 +307,8 @@ def _draw_actors(fig: go.Figure, analysis: Analysis, actor_ids, translate: Trans
     )
     fig.add_traces(legend_traces({analysis.actor(n)["kind"] for n in nodes}, translate=translate))
     ranked = sorted(nodes, key=_importance(analysis))
-    for label in actor_labels(analysis, positions, ranked, marker_px=size):
-        fig.add_annotation(**lb.annotation(label, name="actor-label"))
+    labels = actor_labels(analysis, positions, ranked, marker_px=size)
+    fig.update_layout(annotations=[lb.annotation(label, name="actor-label") for label in labels])
 
 
 def actor_labels(
@@ -473,31 +474,37 @@ def quadrant_labels(translate: Translate) -> dict[Quadrant, lb.Label]:
 
 def _draw_quadrants(fig: go.Figure, translate: Translate) -> None:
     """The cells' backgrounds, the quadrant lines and names, the axes and the layout."""
-    for x in SCORES:
-        for y in SCORES:
-            fig.add_shape(
-                type="rect",
-                x0=x - 0.48,
-                x1=x + 0.48,
-                y0=y - 0.48,
-                y1=y + 0.48,
-                fillcolor=CELL_BACKGROUND,
-                line={"width": 0},
-                layer="below",
-                name="cell",
-            )
+    # Shapes and annotations are set in one go: plotly validates every earlier one again on
+    # each add_shape / add_annotation.
+    shapes = [
+        {
+            "type": "rect",
+            "x0": x - 0.48,
+            "x1": x + 0.48,
+            "y0": y - 0.48,
+            "y1": y + 0.48,
+            "fillcolor": CELL_BACKGROUND,
+            "line": {"width": 0},
+            "layer": "below",
+            "name": "cell",
+        }
+        for x in SCORES
+        for y in SCORES
+    ]
     # The quadrant lines run between 3 (low) and 4 (high), on the cell borders, across the
     # strips too: they part the two names of a strip.
     line = {"color": "#444444", "width": 1, "dash": "dash"}
     middle = HIGH + 0.5
-    fig.add_shape(
-        type="line", x0=middle, x1=middle, y0=0, y1=1, yref="paper", line=line, layer="below"
-    )
-    fig.add_shape(
-        type="line", x0=CELLS.left, x1=CELLS.right, y0=middle, y1=middle, line=line, layer="below"
-    )
-    for name, label in quadrant_labels(translate).items():
-        fig.add_annotation(**lb.annotation(label, name=str(name)))
+    shapes += [
+        {"type": "line", "x0": middle, "x1": middle, "y0": 0, "y1": 1, "yref": "paper"},
+        {"type": "line", "x0": CELLS.left, "x1": CELLS.right, "y0": middle, "y1": middle},
+    ]
+    for shape in shapes[-2:]:
+        shape.update(line=line, layer="below")
+    annotations = [*fig.layout.annotations]
+    annotations += [
+        lb.annotation(label, name=str(name)) for name, label in quadrant_labels(translate).items()
+    ]
     ticks = {"tickvals": list(SCORES), "zeroline": False, "showgrid": False, "fixedrange": False}
     fig.update_layout(
         title={"text": translate(N_("Power and interest"))},
@@ -511,6 +518,8 @@ def _draw_quadrants(fig: go.Figure, translate: Translate) -> None:
             "range": [CELLS.bottom - STRIP, CELLS.top + STRIP],
             "title": {"text": translate(N_("Influence"))},
         },
+        shapes=shapes,
+        annotations=annotations,
         height=FIGURE_HEIGHT_PX,
         margin=MARGIN_PX,
         template="plotly_white",
