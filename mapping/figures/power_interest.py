@@ -54,9 +54,10 @@ CELLS = lb.Box(0.5, 0.5, 5.5, 5.5)  # the 5 × 5 cells in data units
 STRIP = 0.6  # data units above and below the cells: the strips of the quadrant names
 # The figure's own size: a fixed height, so the vertical scale is the same on every screen.
 FIGURE_HEIGHT_PX = 560
-MARGIN_PX = {"l": 56, "r": 16, "t": 56, "b": 64}
+MARGIN_PX = {"l": 56, "r": 12, "t": 56, "b": 64}
 # The narrowest plot: a 390 px phone gives the figure a 371 px box (measured on chromium),
-# less the left and right margins.
+# less the left and right margins (static/maps.js puts the legends under a phone's chart and
+# gives the plot area back the height they take).
 NARROWEST_PLOT_PX = 300
 PLOT_HEIGHT_PX = FIGURE_HEIGHT_PX - MARGIN_PX["t"] - MARGIN_PX["b"]
 PX_PER_UNIT = min(
@@ -78,7 +79,7 @@ CELL_FILL = 0.92
 MAX_SPACING = 0.3
 MARKER_MAX_PX = 14
 BORDER_PX = 3  # the thick border of an actor needing attention (style.status_traces)
-LABEL_FONT_PX = 11
+LABEL_FONT_PX = 12  # static/maps.js raises every smaller font to 12 px on a phone
 LABEL_CHARS = 20  # a longer name is cut: the hover and the table give it in full
 # Cell level, in data units from the cell's middle: the count above the bar, the number
 # needing attention under it.
