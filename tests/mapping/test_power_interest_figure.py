@@ -402,13 +402,13 @@ def test_quadrant_names_stand_outside_the_cells_in_their_own_half_apart(actor_li
     cells = Box(0.5, 0.5, 5.5, 5.5)
     for name, box in boxes.items():
         assert not box.overlaps(cells), name
-        assert box.top <= 6.1 and box.bottom >= -0.1, name  # inside the plot's y range
+        assert box.top <= 6.0 and box.bottom >= 0.0, name  # inside the plot's y range
         low, high = (3.5, 5.5) if name in ("manage_closely", "keep_informed") else (0.5, 3.5)
         assert low <= box.left and box.right <= high, name
     assert overlapping_pairs([as_label(a) for a in names.values()], px_per_unit=60) == []
     assert {a.font.size for a in names.values()} == {12}
     assert (names["manage_closely"].y, names["monitor"].y) == (5.55, 0.45)
-    assert tuple(fig.layout.yaxis.range) == pytest.approx((-0.1, 6.1))
+    assert tuple(fig.layout.yaxis.range) == pytest.approx((0.0, 6.0))
 
 
 def test_the_dutch_quadrant_names_fit_their_half_of_a_phone():
