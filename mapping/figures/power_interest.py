@@ -95,20 +95,10 @@ ATTENTION_MARKER = {
     "line": {"color": "#000000", "width": BORDER_PX},
 }
 CELL_BACKGROUND = "#F2F2F2"
-STATUS_HOVER = {
-    ReachStatus.DIRECT: N_(
-        "Influence %(influence)d, interest %(interest)d: %(count)d of %(total)d reached directly"
-    ),
-    ReachStatus.DIGITAL_ONLY: N_(
-        "Influence %(influence)d, interest %(interest)d: %(count)d of %(total)d digital only"
-    ),
-    ReachStatus.ATTEMPTED: N_(
-        "Influence %(influence)d, interest %(interest)d: %(count)d of %(total)d attempted"
-    ),
-    ReachStatus.NONE: N_(
-        "Influence %(influence)d, interest %(interest)d: %(count)d of %(total)d not reached"
-    ),
-}
+# The hover text of one part of a cell's bar: its reach status (a vocabulary label) and count.
+PART_HOVER = N_(
+    "Influence %(influence)d, interest %(interest)d. %(status)s: %(count)d of %(total)d"
+)
 
 
 @dataclass(frozen=True)
@@ -375,9 +365,10 @@ def _draw_cells(fig: go.Figure, cells: list[PowerInterestCell], translate: Trans
 
 
 def _part_hover(cell: PowerInterestCell, status: str, translate: Translate) -> str:
-    return translate(STATUS_HOVER[status]) % {
+    return translate(PART_HOVER) % {
         "influence": cell.influence,
         "interest": cell.interest,
+        "status": translate(REACH_STATUS_LABELS[status]),
         "count": cell.count(status),
         "total": cell.total,
     }

@@ -366,7 +366,7 @@ def test_power_interest_counts_the_actors_per_cell_above_the_node_limit():
         "attempted": [],
         "none": [5.0, 2.0],
     }
-    assert "Influence 5, interest 4: 1 of 3 not reached" in bars["none"].hovertext
+    assert "Influence 5, interest 4. Not reached: 1 of 3" in bars["none"].hovertext
     (counts,) = [t for t in fig.data if t.meta and "counts" in t.meta]
     assert list(counts.text) == ["3", "2"]
     (attention,) = [t for t in fig.data if t.meta and "attention" in t.meta]

@@ -112,11 +112,12 @@ def test_each_part_of_a_cell_says_how_many_of_the_cell_it_counts():
     fig = power_interest_figure(mixed_cells(), actor_limit=3)
 
     assert list(bars(fig)["none"].hovertext) == [
-        "Influence 5, interest 4: 1 of 4 not reached",
-        "Influence 2, interest 2: 1 of 3 not reached",
+        "Influence 5, interest 4. Not reached: 1 of 4",
+        "Influence 2, interest 2. Not reached: 1 of 3",
     ]
     assert (
-        list(bars(fig)["direct"].hovertext)[1] == "Influence 2, interest 2: 2 of 3 reached directly"
+        list(bars(fig)["direct"].hovertext)[1]
+        == "Influence 2, interest 2. Reached directly: 2 of 3"
     )
 
 
