@@ -13,7 +13,8 @@ Two levels (`layout.meta.level`), chosen by `power_interest_level`:
 
 The quadrant names sit in strips above and below the cells (the y axis runs past the grid), so
 they never cover a marker or a bar. Every size below is chosen for the narrowest plot, a phone's
-(`PX_PER_UNIT`): what fits there fits on a desktop, where a data unit covers more pixels.
+(`PX_PER_UNIT_X`, `PX_PER_UNIT_Y`): what fits there fits on a desktop, where a data unit covers
+more pixels.
 """
 
 import html
@@ -57,13 +58,12 @@ FIGURE_HEIGHT_PX = 560
 MARGIN_PX = {"l": 56, "r": 12, "t": 56, "b": 64}
 # The narrowest plot: a 390 px phone gives the figure a 371 px box (measured on chromium),
 # less the left and right margins; static/maps.js puts the legends under a phone's chart,
-# which leaves the plot area 364 px of the 440 it has on a desktop (measured).
+# which leaves the plot area 358 px of the 440 it has on a desktop (measured).
 NARROWEST_PLOT_PX = 300
-LOWEST_PLOT_PX = 360
-PX_PER_UNIT = min(
-    NARROWEST_PLOT_PX / (CELLS.right - CELLS.left),
-    LOWEST_PLOT_PX / (CELLS.top - CELLS.bottom + 2 * STRIP),
-)
+LOWEST_PLOT_PX = 350
+PX_PER_UNIT_X = NARROWEST_PLOT_PX / (CELLS.right - CELLS.left)
+PX_PER_UNIT_Y = LOWEST_PLOT_PX / (CELLS.top - CELLS.bottom + 2 * STRIP)
+PX_PER_UNIT = min(PX_PER_UNIT_X, PX_PER_UNIT_Y)  # for what must fit both ways: markers
 QUADRANT_FONT_PX = 12
 QUADRANT_GAP = 0.05  # between the cells and their quadrant's name
 # Where each quadrant's name stands: (x, y, yanchor). x is the middle of the quadrant's columns.
@@ -75,7 +75,7 @@ QUADRANT_PLACES = {
 }
 # Actor level: markers in a packed grid filling at most CELL_FILL of a cell, never further apart
 # than MAX_SPACING (a small group stays together in the middle, with room for names around it).
-CELL_FILL = 0.92
+CELL_FILL = 0.94
 MAX_SPACING = 0.3
 MARKER_MAX_PX = 14
 BORDER_PX = 3  # the thick border of an actor needing attention (style.status_traces)
@@ -321,7 +321,13 @@ def actor_labels(
         for node in ranked
     ]
     # Every placement stands `offset` beside its own marker, so its own box is never in the way.
-    return lb.place_labels(candidates, px_per_unit=PX_PER_UNIT, area=CELLS, taken=markers)
+    return lb.place_labels(
+        candidates,
+        px_per_unit=PX_PER_UNIT_X,
+        px_per_unit_y=PX_PER_UNIT_Y,
+        area=CELLS,
+        taken=markers,
+    )
 
 
 def _short_name(name: str) -> str:

@@ -24,6 +24,8 @@ from mapping.links import ActorLinks
 from tests.mapping.conftest import DEFAULTS, NOW, attempted, digital, direct, graph, row
 
 QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+# The narrowest plot: 300 px for 5 columns, 350 px for 6 rows (the cells and two strips).
+PX_X, PX_Y = 60, 350 / 6
 
 
 def analysis_of(actors, relations=()):
@@ -301,9 +303,9 @@ def test_no_two_markers_overlap_at_the_narrowest_plot():
     points = list(zip(trace.x, trace.y, strict=True))
     assert len(points) == 36
     closest = min(math.dist(a, b) for a, b in itertools.combinations(points, 2))
-    assert closest * 60 >= size_px  # 60 px per data unit on a 300 px wide plot
+    assert closest * PX_Y >= size_px
     assert trace.marker.size >= 5
-    assert max(abs(x - 3) for x, _ in points) + size_px / 2 / 60 < 0.48  # inside the cell
+    assert max(abs(x - 3) for x, _ in points) + size_px / 2 / PX_Y < 0.48  # inside the cell
 
 
 def test_markers_are_coloured_by_status_shaped_by_kind_and_ringed_when_needing_attention():
@@ -349,12 +351,12 @@ def test_no_two_names_overlap_nor_cover_a_marker_on_a_crowded_grid():
 
     labels = [as_label(a) for a in actor_label_annotations(fig)]
     assert 5 <= len(labels) < 60  # a name that does not fit is left out
-    assert overlapping_pairs(labels, px_per_unit=60) == []
+    assert overlapping_pairs(labels, px_per_unit=PX_X, px_per_unit_y=PX_Y) == []
     points = [(x, y) for t in actor_traces(fig) for x, y in zip(t.x, t.y, strict=True)]
-    half = (actor_traces(fig)[0].marker.size + 3) / 2 / 60
+    half = (actor_traces(fig)[0].marker.size + 3) / 2 / PX_Y
     markers = [Box(x - half, y - half, x + half, y + half) for x, y in points]
     for label in labels:
-        box = label.box(60)
+        box = label.box(PX_X, PX_Y)
         assert box.inside(Box(0.5, 0.5, 5.5, 5.5))
         assert not any(box.overlaps(marker) for marker in markers), label.text
 
@@ -398,7 +400,7 @@ def test_quadrant_names_stand_outside_the_cells_in_their_own_half_apart(actor_li
     fig = power_interest_figure(mixed_cells(), actor_limit=actor_limit)
 
     names = {a.name: a for a in fig.layout.annotations if a.name in QUADRANTS}
-    boxes = {name: as_label(a).box(60) for name, a in names.items()}
+    boxes = {name: as_label(a).box(PX_X, PX_Y) for name, a in names.items()}
     assert set(boxes) == set(QUADRANTS)
     cells = Box(0.5, 0.5, 5.5, 5.5)
     for name, box in boxes.items():
@@ -406,7 +408,12 @@ def test_quadrant_names_stand_outside_the_cells_in_their_own_half_apart(actor_li
         assert box.top <= 6.0 and box.bottom >= 0.0, name  # inside the plot's y range
         low, high = (3.5, 5.5) if name in ("manage_closely", "keep_informed") else (0.5, 3.5)
         assert low <= box.left and box.right <= high, name
-    assert overlapping_pairs([as_label(a) for a in names.values()], px_per_unit=60) == []
+    assert (
+        overlapping_pairs(
+            [as_label(a) for a in names.values()], px_per_unit=PX_X, px_per_unit_y=PX_Y
+        )
+        == []
+    )
     assert {a.font.size for a in names.values()} == {12}
     assert (names["manage_closely"].y, names["monitor"].y) == (5.55, 0.45)
     assert tuple(fig.layout.yaxis.range) == pytest.approx((0.0, 6.0))
@@ -428,7 +435,7 @@ def test_the_dutch_quadrant_names_fit_their_half_of_a_phone():
     labels = pi.quadrant_labels(lambda text: english.get(text, text))
 
     for text, (name, columns) in dutch.items():
-        box = labels[name].box(60)  # 60 px per column on a 300 px wide plot
+        box = labels[name].box(PX_X, PX_Y)
         assert f"<b>{text}</b>" == labels[name].text
         assert box.right - box.left <= columns
 
