@@ -41,7 +41,7 @@ def network(analysis: Analysis, ask: MapRequest) -> Figure:
 
 
 def power_interest(analysis: Analysis, ask: MapRequest) -> Figure:
-    """The power/interest grid (one bubble per score above the node limit)."""
+    """The power/interest grid: one marker per actor when few, else the counts per cell."""
     return mf.power_interest_figure(
         analysis,
         node_limit=ask.node_limit,

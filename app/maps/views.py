@@ -17,7 +17,7 @@ from app.maps.responses import gzipped, plotly_js_response, plotly_js_version
 from app.paging import page_number
 from crm import actors as actor_service
 from crm.paging import page_of
-from crm.vocabulary import KIND_LABELS
+from crm.vocabulary import KIND_LABELS, ReachStatus
 from mapping.figures.dashboard import groups_by_flag
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
@@ -77,8 +77,13 @@ def power_interest():
         choices=filter_choices(),
         figures=[embedded("power-interest", figure)],
         level=level,
-        rows=charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit),
+        rows=(
+            charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit)
+            if level == "actor"
+            else []
+        ),
         cells=charts.power_interest_cells(analysis, ask.filters) if level == "cell" else [],
+        statuses=list(ReachStatus),
     )
 
 

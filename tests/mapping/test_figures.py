@@ -12,7 +12,6 @@ from crm.power_interest import quadrant
 from mapping import ReachSettings, analyse_graph
 from mapping.figures import (
     CITY_COLOUR,
-    JITTER,
     KIND_SYMBOLS,
     STATUS_COLOURS,
     GroupCell,
@@ -21,7 +20,6 @@ from mapping.figures import (
     network_figure,
     power_interest_cells,
     power_interest_figure,
-    power_interest_positions,
     reach_bar_figure,
     reach_heatmap_figure,
 )
@@ -318,44 +316,6 @@ def test_quadrant_is_exact_at_the_boundaries(influence, interest, expected):
     assert quadrant(influence, interest) == expected
 
 
-def many_ties():
-    """Twelve actors on every boundary cell, several per cell."""
-    cells = [(1, 1), (3, 3), (3, 4), (4, 3), (5, 5), (3, 3)]
-    return analysis_of(
-        [
-            row(n, f"Actor {n}", influence=inf, interest=int_)
-            for n, (inf, int_) in enumerate(cells * 2, start=1)
-        ]
-    )
-
-
-def test_jitter_keeps_every_point_inside_its_cell_and_quadrant():
-    analysis = many_ties()
-
-    positions = power_interest_positions(analysis, seed=7)
-    for node, (x, y) in positions.items():
-        data = analysis.actor(node)
-        assert abs(x - data["interest"]) < JITTER < 0.3
-        assert abs(y - data["influence"]) < JITTER
-        assert quadrant(data["influence"], data["interest"]) == quadrant(
-            4 if y > 3.5 else 3, 4 if x > 3.5 else 3
-        )
-    assert len(set(positions.values())) == len(positions)  # ties are pulled apart
-
-
-def test_an_actor_alone_in_its_cell_is_not_jittered():
-    analysis = analysis_of([row(1, "A", influence=5, interest=2), row(2, "B", influence=1)])
-
-    assert power_interest_positions(analysis) == {1: (2.0, 5.0), 2: (3.0, 1.0)}
-
-
-def test_jitter_is_seeded():
-    analysis = many_ties()
-
-    assert power_interest_positions(analysis, seed=7) == power_interest_positions(analysis, seed=7)
-    assert power_interest_positions(analysis, seed=7) != power_interest_positions(analysis, seed=8)
-
-
 def test_power_interest_colours_statuses_and_highlights_important_actors_not_reached():
     analysis = analysis_of(
         [
@@ -380,6 +340,9 @@ def test_power_interest_colours_statuses_and_highlights_important_actors_not_rea
     assert (traces["digital_only"].x[0], traces["digital_only"].y[0]) == (5, 2)
 
 
+QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+
+
 def scored_actors():
     return analysis_of(
         [
@@ -392,30 +355,35 @@ def scored_actors():
     )
 
 
-def test_power_interest_counts_the_actors_per_score_above_the_node_limit():
+def test_power_interest_counts_the_actors_per_cell_above_the_node_limit():
     fig = power_interest_figure(scored_actors(), node_limit=4)
 
     assert fig.layout.meta == {"level": "cell"}
-    (cells,) = fig.data
-    assert (cells.x.tolist(), cells.y.tolist()) == ([4.0, 2.0], [5.0, 2.0])
-    assert list(cells.text) == ["3", "2"]
-    assert cells.marker.color.tolist() == pytest.approx([2 / 3, 1 / 2])
-    assert list(cells.marker.line.width) == [3, 0.5]  # 2 needs attention; 3 is low and low
-    assert cells.meta == {"attention": [1, 0]}
-    assert "3 actors, 2 reached directly, 1 need attention" in cells.hovertext[0]
-    assert cells.marker.size[0] > cells.marker.size[1]
-    assert len(fig.layout.annotations) == 4  # the quadrant labels stay
+    bars = {t.meta["status"]: t for t in fig.data if t.type == "bar"}
+    assert {s: t.y.tolist() for s, t in bars.items()} == {
+        "direct": [5.0, 2.0],
+        "digital_only": [],
+        "attempted": [],
+        "none": [5.0, 2.0],
+    }
+    assert "Influence 5, interest 4. Not reached: 1 of 3" in bars["none"].hovertext
+    (counts,) = [t for t in fig.data if t.meta and "counts" in t.meta]
+    assert list(counts.text) == ["3", "2"]
+    (attention,) = [t for t in fig.data if t.meta and "attention" in t.meta]
+    assert attention.meta == {"attention": [1]}  # 2 needs attention; 3 is low and low
+    assert len([a for a in fig.layout.annotations if a.name in QUADRANTS]) == 4
 
 
 def test_power_interest_cells_are_exact():
     assert power_interest_cells(scored_actors()) == [
-        PowerInterestCell(influence=5, interest=4, total=3, direct=2, attention=1),
-        PowerInterestCell(influence=2, interest=2, total=2, direct=1, attention=0),
+        PowerInterestCell(5, 4, direct=2, digital_only=0, attempted=0, none=1, attention=1),
+        PowerInterestCell(2, 2, direct=1, digital_only=0, attempted=0, none=1, attention=0),
     ]
     assert power_interest_cells(scored_actors(), actor_ids=[3]) == [
-        PowerInterestCell(influence=2, interest=2, total=1, direct=0, attention=0),
+        PowerInterestCell(2, 2, direct=0, digital_only=0, attempted=0, none=1, attention=0),
     ]
-    assert PowerInterestCell(5, 4, 1, 0, 1).quadrant == "manage_closely"
+    assert PowerInterestCell(5, 4, 0, 0, 0, 1, 1).quadrant == "manage_closely"
+    assert PowerInterestCell(5, 4, 2, 0, 0, 1, 1).total == 3
 
 
 def test_power_interest_shows_every_actor_at_the_node_limit():
@@ -430,13 +398,18 @@ def test_power_interest_can_be_restricted_to_some_actors():
 
 
 def test_power_interest_has_quadrant_lines_labels_title_and_axes():
-    fig = power_interest_figure(many_ties())
+    fig = power_interest_figure(scored_actors())
 
-    assert sorted((s.x0, s.x1, s.y0, s.y1) for s in fig.layout.shapes) == [
-        (0, 1, 3.5, 3.5),
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert sorted((s.x0, s.x1, s.y0, s.y1) for s in lines) == [
+        (0.5, 5.5, 3.5, 3.5),
         (3.5, 3.5, 0, 1),
     ]
-    labels = {a.name: (a.text, a.x > 3.5, a.y > 3.5) for a in fig.layout.annotations}
+    labels = {
+        a.name: (a.text, a.x > 3.5, a.y > 3.5)
+        for a in fig.layout.annotations
+        if a.name in QUADRANTS
+    }
     assert labels == {
         "manage_closely": ("<b>Manage closely</b>", True, True),
         "keep_satisfied": ("<b>Keep satisfied</b>", False, True),
