@@ -8,6 +8,9 @@ Months are **Brussels calendar months** (the city's calendar, as people read dat
 at 00:30 on 1 June in Brussels (22:30 UTC on 31 May) counts in June. Stored moments are naive
 UTC, so each month is turned into its UTC start and the database buckets with plain
 comparisons (`occurred_at >= start`), the same SQL on SQLite and PostgreSQL.
+
+The last month is the one holding "now" (`Analysis.computed_at`): it is still **running**, so
+its counts are the month so far (`is_running`); the chart marks it instead of showing a drop.
 """
 
 from bisect import bisect_right
@@ -47,6 +50,13 @@ def month_starts(now: datetime, *, months: int = MONTHS) -> list[tuple[date, dat
         start = datetime(first.year, first.month, 1, tzinfo=CITY_TIMEZONE)
         result.append((first, start.astimezone(UTC).replace(tzinfo=None)))
     return result
+
+
+def is_running(month: date, now: datetime) -> bool:
+    """Whether the Brussels calendar month starting on `month` holds `now` (naive UTC): its
+    counts are the month so far, not a whole month."""
+    local = now.replace(tzinfo=UTC).astimezone(CITY_TIMEZONE)
+    return (month.year, month.month) == (local.year, local.month)
 
 
 def reach_over_time_from_counts(

@@ -1,5 +1,6 @@
 """Dutch by default, English on request, and a Dutch catalogue without holes."""
 
+import ast
 import html
 import re
 import subprocess
@@ -95,6 +96,42 @@ def test_dutch_translations_keep_the_placeholders_of_the_source(source_messages,
 def test_the_dutch_catalogue_has_no_fuzzy_or_obsolete_entries(dutch):
     assert not [m.id for m in dutch if m.id and m.fuzzy]
     assert not dutch.obsolete
+
+
+MARKERS = {"N_", "_", "_l", "gettext", "lazy_gettext", "ngettext"}
+
+
+def marked_in_f_strings(source: str) -> list[int]:
+    """The lines where a translation marker is called inside an f-string's braces: pybabel never
+    extracts those messages, so they stay English in the Dutch UI."""
+    return [
+        inner.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.JoinedStr)
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Name)
+        and inner.func.id in MARKERS
+    ]
+
+
+def test_no_message_is_marked_inside_an_f_string_where_pybabel_cannot_see_it():
+    sources = [
+        p for folder in ("app", "crm", "mapping", "demo") for p in (ROOT / folder).rglob("*.py")
+    ]
+
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sources
+        for line in marked_in_f_strings(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_the_check_finds_a_marker_inside_an_f_string():
+    source = 'ok = translate(N_("Kind"))\nlabel = f"{translate(N_(\'Next action\'))}: {action}"\n'
+
+    assert marked_in_f_strings(source) == [2]
 
 
 def test_the_dutch_catalogue_compiles_without_errors(tmp_path):

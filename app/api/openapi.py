@@ -282,9 +282,12 @@ PATHS = {
             description="The figure the map pages draw, for plotly.js "
             "(Plotly.newPlot(element, figure.data, figure.layout)). Above the node limit "
             "(setting MAP_NODE_LIMIT, default 2000 actors) the network map shows one node "
-            'per kind and district: layout.meta is {"level": "group"}, else '
-            '{"level": "actor"}. The reach charts keep the groups that do not '
-            "contradict the kind and district asked.",
+            'per kind and district: layout.meta.level is "group", else "actor"; '
+            "layout.meta.layout names the picture of the network map: group (the kind x "
+            "district grid), bands (a band of actors per kind), rings (up to 150 actors on "
+            "rings around the city by reach status) or ego (the network of MapActor). The "
+            'power/interest grid\'s layout.meta.level is "actor" or "cell". The reach '
+            "charts keep the groups that do not contradict the kind and district asked.",
         ),
     },
     "/relations": {

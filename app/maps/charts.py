@@ -29,17 +29,19 @@ class MapRequest:
 
 
 def network(analysis: Analysis, ask: MapRequest) -> Figure:
-    """The network map (the group map above the node limit)."""
+    """The stakeholder map (the group map above the node limit; the ego network of the
+    filter's actor)."""
     return mf.network_figure(
         analysis,
         node_limit=ask.node_limit,
         actor_ids=ask.filters.actor_ids(analysis),
+        ego=ask.filters.actor,
         translate=ask.translate,
     )
 
 
 def power_interest(analysis: Analysis, ask: MapRequest) -> Figure:
-    """The power/interest grid (one bubble per score above the node limit)."""
+    """The power/interest grid: one marker per actor when few, else the counts per cell."""
     return mf.power_interest_figure(
         analysis,
         node_limit=ask.node_limit,
@@ -101,6 +103,12 @@ NEEDS_CONTACTS = frozenset({"reach-over-time", "channel-mix"})
 def figure_json(figure: Figure) -> str:
     """The figure as plotly JSON: {"data": [...], "layout": {...}}."""
     return pio.to_json(figure, validate=False, pretty=False, engine="json")
+
+
+def layout_of(figure: Figure) -> str:
+    """The picture of the network map: 'group', 'bands', 'rings' or 'ego' (else '')."""
+    meta = figure.layout.meta
+    return meta.get("layout", "") if isinstance(meta, dict) else ""
 
 
 def level_of(figure: Figure) -> str:

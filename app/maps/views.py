@@ -21,10 +21,16 @@ from app.maps.responses import (
     plotly_js_response,
     plotly_js_version,
 )
+from app.paging import page_number
 from crm import actors as actor_service
-from crm.vocabulary import KIND_LABELS
+from crm.paging import page_of
+from crm.vocabulary import KIND_LABELS, ReachStatus
+from mapping.figures.dashboard import groups_by_flag
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
+from mapping.reach import group_name
+
+TABLE_ROWS = 100  # actors a page in the network map's table view: the map shows them all
 
 bp = Blueprint("maps", __name__)
 bp.after_request(cached_and_gzipped)
@@ -63,7 +69,12 @@ def network():
         choices=filter_choices(),
         figures=[embedded("network", figure)],
         level=level,
-        rows=charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
+        layout=charts.layout_of(figure),
+        rows=page_of(
+            charts.network_actor_rows(analysis, ask.filters) if level == "actor" else [],
+            page_number(request.args.get("page")),
+            TABLE_ROWS,
+        ),
         cells=charts.group_map_cells(analysis, ask.filters) if level == "group" else [],
         ego=analysis.graph.nodes.get(ask.filters.actor) if ask.filters.actor else None,
     )
@@ -80,8 +91,13 @@ def power_interest():
         choices=filter_choices(),
         figures=[embedded("power-interest", figure)],
         level=level,
-        rows=charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit),
+        rows=(
+            charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit)
+            if level == "actor"
+            else []
+        ),
         cells=charts.power_interest_cells(analysis, ask.filters) if level == "cell" else [],
+        statuses=list(ReachStatus),
     )
 
 
@@ -107,7 +123,8 @@ def _dashboard(template: str):
             dimension: charts.groups_of(analysis, dimension, ask.filters)
             for dimension in ("kind", "district", "kind_district")
         },
-        flagged=[g for g in analysis.groups if g.flag is not None],
+        flagged=groups_by_flag(ask.filters.groups_compatible(analysis.groups)),
+        group_name=group_name,
     )
 
 

@@ -4,12 +4,13 @@
 // clicking a bar opens the group's list of actors to reach.
 // Nothing leaves the server: the toolbar keeps only download PNG, zoom, pan and reset, in the
 // UI's language (the locale in <script id="plotly-locale">). On a phone the toolbar goes, every
-// legend and colour bar lies under the chart and no text is smaller than 12 px.
+// legend and colour bar lies under the chart, the base font is 12 px and no text is under 11 px.
 (function () {
   "use strict";
 
   var PHONE_MAX_WIDTH_PX = 600;
-  var MIN_FONT_PX = 12;
+  var BASE_FONT_PX = 12;  // the figure's own font on a phone: axes, legends, titles
+  var MIN_FONT_PX = 11;  // no text smaller, whatever size a figure gives it
   var BOTTOM_GAP_PX = 8;  // between the legends and colour bars stacked under a phone chart
   var MIN_PLOT_HEIGHT_PX = 200;
   var MAX_PLOT_HEIGHT_PX = 1400;
@@ -23,6 +24,7 @@
   // A whitelist: whatever plotly adds to its toolbar (a cloud share button, an editor link)
   // never appears.
   var TOOLBAR = [["toImage"], ["zoom2d", "pan2d", "resetScale2d"]];
+  var WIDE_ONLY = "wide-only";  // mapping/figures/network.py: WIDE_ONLY
 
   function target(box, point) {
     var data = point.customdata;
@@ -186,7 +188,7 @@
     layout.margin.r = Math.min(layout.margin.r === undefined ? 80 : layout.margin.r, 12);
     wrapTitle(layout, width - 24);
     layout.font = layout.font || {};
-    layout.font.size = Math.max(layout.font.size || MIN_FONT_PX, MIN_FONT_PX);
+    layout.font.size = Math.max(layout.font.size || BASE_FONT_PX, BASE_FONT_PX);
     // Text in a bar too narrow for MIN_FONT_PX is left out rather than shrunk.
     layout.uniformtext = { minsize: MIN_FONT_PX, mode: "hide" };
     legendIds(layout, data).forEach(function (id) { layUnder(layout[id] = layout[id] || {}); });
@@ -207,6 +209,27 @@
     });
     if (!tiny || !heatmaps.length) { return Promise.resolve(); }
     return window.Plotly.restyle(box, { texttemplate: "" }, heatmaps);
+  }
+
+  // --- labels placed for a wide plot ----------------------------------------------------------
+
+  // mapping/figures places some labels only where a desktop's plot has room for them and names
+  // those annotations "wide-only": on a phone, or on a plot narrower than layout.meta
+  // .wide_plot_px when the figure says how wide it assumed, they would overlap: hidden.
+  function isNarrow(box, layout) {
+    if (isPhone(box)) { return true; }
+    var meta = layout.meta;
+    var wide = meta && typeof meta === "object" ? meta.wide_plot_px : undefined;
+    if (typeof wide !== "number") { return false; }
+    var margin = layout.margin || {};
+    var sides = (margin.l === undefined ? 80 : margin.l) + (margin.r === undefined ? 80 : margin.r);
+    return box.clientWidth - sides < wide;
+  }
+
+  function hideWideOnlyLabels(layout) {
+    (layout.annotations || []).forEach(function (annotation) {
+      if (annotation.name === WIDE_ONLY) { annotation.visible = false; }
+    });
   }
 
   // --- after drawing: stack what lies under the chart, and the height of the plot area ------
@@ -359,9 +382,12 @@
     var data = figure.data || [];
     var layout = figure.layout || {};
     var phone = isPhone(box);
+    var narrow = isNarrow(box, layout);
     if (phone) { phoneLayout(layout, data, box.clientWidth); }
+    if (narrow) { hideWideOnlyLabels(layout); }
     box.dataset.width = String(box.clientWidth);
     box.dataset.phone = String(phone);
+    box.dataset.narrow = String(narrow);
     box.dataset.drawing = "true";
     return window.Plotly.newPlot(box, data, layout, configFor(box, locale))
       .then(function () {
@@ -384,8 +410,10 @@
           if (box.dataset.rendered !== "true" || box.dataset.drawing) { return; }
           if (box.clientWidth < MIN_REDRAW_WIDTH_PX) { return; }
           if (String(box.clientWidth) === box.dataset.width) { return; }
-          var layout = box.layout || {};
-          if (isPhone(box) || box.dataset.phone === "true" || aspectOf(layout)) {
+          var figure = figureOf(box);
+          var layout = (figure && figure.layout) || {};
+          if (isPhone(box) || box.dataset.phone === "true" || aspectOf(layout) ||
+              String(isNarrow(box, layout)) !== box.dataset.narrow) {
             draw(box, locale);
           }
         });

@@ -14,19 +14,20 @@ from mapping.figures.dashboard import (
 )
 from mapping.figures.network import NODE_LIMIT, GroupCell, group_map_cells, network_figure
 from mapping.figures.power_interest import (
-    JITTER,
+    ACTOR_LIMIT,
     PowerInterestCell,
     actor_needs_attention,
     power_interest_cells,
     power_interest_figure,
+    power_interest_level,
     power_interest_positions,
 )
 from mapping.figures.style import CITY_COLOUR, KIND_SYMBOLS, STATUS_COLOURS
 
 __all__ = [
+    "ACTOR_LIMIT",
     "CHANNEL_COLOURS",
     "CITY_COLOUR",
-    "JITTER",
     "KIND_SYMBOLS",
     "NODE_LIMIT",
     "STATUS_COLOURS",
@@ -38,6 +39,7 @@ __all__ = [
     "network_figure",
     "power_interest_cells",
     "power_interest_figure",
+    "power_interest_level",
     "power_interest_positions",
     "reach_bar_figure",
     "reach_heatmap_figure",

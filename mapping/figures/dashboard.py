@@ -1,15 +1,23 @@
 """The reach dashboard's charts: share reached directly per kind and per district with the
-threshold, the kind × district heatmap, reach per month and the channel mix per kind."""
+threshold, the kind × district heatmap, reach per month and the channel mix per kind; and the
+flagged groups under one heading per flag, as the print report lists them.
+
+Readable on a phone and on paper: shares in percent everywhere, the threshold marked on the bars
+and on the heatmap's colour scale, text never below 11 px (bar labels that would shrink further
+are hidden: the table view and the hover still give the numbers), legends left where plotly puts
+them (static/maps.js moves them under a narrow chart; a fixed paper position would fight it).
+"""
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import numpy as np
 import plotly.graph_objects as go
 
 from crm.messages import N_
-from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, ReachStatus
+from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, GroupFlag, ReachStatus
 from mapping.analysis import Analysis
-from mapping.dashboard import DIRECT
+from mapping.dashboard import DIRECT, MonthReach, is_running
 from mapping.figures.style import SHARE_COLOURSCALE, STATUS_COLOURS, Translate, identity, kind_order
 from mapping.reach import GroupReach
 
@@ -27,6 +35,14 @@ CHANNEL_COLOURS = {
     "online": "#000000",
     "sms": "#BBBBBB",
 }
+
+TEXT_SIZE = 12  # px: bar labels and heatmap cells, readable on a phone
+MIN_TEXT_SIZE = 11  # px: plotly hides a bar label rather than shrink it below this
+# Month ticks: every third month counted back from the last, so the running month is labelled.
+MONTH_TICK_STEP = 3
+SHARE_TICKS = (0.0, 0.25, 0.5, 0.75, 1.0)
+# A share tick this close to the threshold would overlap the threshold's own tick label.
+THRESHOLD_TICK_GAP = 0.125
 
 
 def _group_label(dimension: str, key: str, translate: Translate) -> str:
@@ -60,6 +76,8 @@ def reach_bar_figure(
             y=[g.share_direct for g in bars],
             text=[f"{g.direct}/{g.total}" for g in bars],
             textposition="outside",
+            textfont={"size": TEXT_SIZE},
+            cliponaxis=False,
             marker={"color": colours},
             customdata=[g.ident for g in bars],
             hovertext=[g.sentence.render(translate) for g in bars],
@@ -89,6 +107,7 @@ def reach_bar_figure(
         },
         template="plotly_white",
         showlegend=False,
+        uniformtext={"minsize": MIN_TEXT_SIZE, "mode": "hide"},
     )
     return fig
 
@@ -100,36 +119,40 @@ def reach_heatmap_figure(
     translate: Translate = identity,
 ) -> go.Figure:
     """Share reached directly per kind (rows) and district (columns); blank where nobody is
-    (`groups`: the analysis's groups to show, default all)."""
+    (`groups`: the analysis's groups to show, default all). The colour scale is in percent with
+    the threshold marked on it; a click on a cell opens the group (its `customdata`)."""
     shown = analysis.groups if groups is None else groups
     cells = {tuple(g.key.split("/", 1)): g for g in shown if g.dimension == "kind_district"}
     kinds = kind_order({kind for kind, _ in cells})
     districts = sorted({district for _, district in cells})
-    z = [
-        [cells[(k, d)].share_direct if (k, d) in cells else None for d in districts] for k in kinds
-    ]
-    text = [
-        [
-            f"{cells[(k, d)].direct}/{cells[(k, d)].total}" if (k, d) in cells else ""
-            for d in districts
+
+    def each_cell(value, empty):
+        return [
+            [value(cells[(k, d)]) if (k, d) in cells else empty for d in districts] for k in kinds
         ]
-        for k in kinds
-    ]
+
+    tickvals, ticktext = share_ticks(analysis.settings.threshold, translate)
     fig = go.Figure(
         go.Heatmap(
-            z=z,
+            z=each_cell(lambda g: g.share_direct, None),
             x=districts,
             y=[translate(KIND_LABELS.get(k, k)) for k in kinds],
-            text=text,
+            text=each_cell(lambda g: f"{g.direct}/{g.total}", ""),
             texttemplate="%{text}",
+            textfont={"size": TEXT_SIZE},
+            customdata=each_cell(lambda g: g.ident, None),
+            hovertext=each_cell(lambda g: g.sentence.render(translate), ""),
+            hovertemplate="%{hovertext} (%{z:.0%})<extra></extra>",
             zmin=0,
             zmax=1,
             colorscale=SHARE_COLOURSCALE,
             colorbar={
                 "title": {"text": translate(N_("Share reached directly"))},
                 "tickformat": ".0%",
+                "tickmode": "array",
+                "tickvals": tickvals,
+                "ticktext": ticktext,
             },
-            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
         )
     )
     fig.update_layout(
@@ -141,11 +164,36 @@ def reach_heatmap_figure(
     return fig
 
 
+def share_ticks(threshold: float, translate: Translate) -> tuple[list[float], list[str]]:
+    """The ticks of a colour scale of shares: 0 %, 25 %, … 100 % in percent, and the threshold
+    named ("Threshold 50%") in place of any share tick close enough to collide with it."""
+    kept = [v for v in SHARE_TICKS if abs(v - threshold) >= THRESHOLD_TICK_GAP]
+    values = sorted([*kept, threshold])
+    named = translate(N_("Threshold"))  # outside the f-string: pybabel reads no N_ inside one
+    texts = [f"{named} {v:.0%}" if v == threshold else f"{v:.0%}" for v in values]
+    return values, texts
+
+
+def month_label(month: MonthReach, now: datetime, translate: Translate) -> str:
+    """'2026-06', or '2026-06 (running)' for the month holding `now`: its counts are so far."""
+    text = month.month.strftime("%Y-%m")
+    if not is_running(month.month, now):
+        return text
+    return text + " " + translate(N_("(running)"))
+
+
 def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identity) -> go.Figure:
     """Distinct actors reached directly and reached at all per Brussels calendar month (the
-    analysis's last 24 months, oldest first)."""
+    analysis's last 24 months, oldest first).
+
+    The month holding `analysis.computed_at` is not over: its few days would look like a drop.
+    Each measure is therefore two traces: the finished months as a line (`meta.series`), and the
+    running month as an open marker on no line, hovered as "so far" (`meta.running`); its axis
+    label says "(running)"."""
     months = analysis.reach_over_time
-    x = [m.month.strftime("%Y-%m") for m in months]
+    labels = [month_label(m, analysis.computed_at, translate) for m in months]
+    running = [is_running(m.month, analysis.computed_at) for m in months]
+    finished = running.index(True) if True in running else len(months)
     fig = go.Figure()
     lines = (
         ("direct", N_("Reached directly"), STATUS_COLOURS[ReachStatus.DIRECT], "solid", "circle"),
@@ -157,22 +205,59 @@ def reach_over_time_figure(analysis: Analysis, *, translate: Translate = identit
             "square",
         ),
     )
+    so_far = translate(N_("so far"))
     for attribute, label, colour, dash, symbol in lines:
+        counts = np.array([getattr(m, attribute) for m in months], dtype=np.int32)
+        name = translate(label)
         fig.add_trace(
             go.Scatter(
-                x=x,
-                y=np.array([getattr(m, attribute) for m in months], dtype=np.int32),
+                x=labels[:finished],
+                y=counts[:finished],
                 mode="lines+markers",
-                name=translate(label),
+                name=name,
+                legendgroup=attribute,
                 line={"color": colour, "dash": dash, "width": 2},
                 marker={"symbol": symbol, "size": 6, "color": colour},
                 hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
                 meta={"series": attribute},
             )
         )
+        if finished == len(months):
+            continue
+        # The running month stands alone, an open marker on no line: a line into a month of
+        # a few days would read as a drop.
+        fig.add_trace(
+            go.Scatter(
+                x=labels[finished:],
+                y=counts[finished:],
+                mode="markers",
+                name=name,
+                legendgroup=attribute,
+                showlegend=False,
+                marker={
+                    "symbol": f"{symbol}-open",
+                    "size": 10,
+                    "color": colour,
+                    "line": {"width": 2, "color": colour},
+                },
+                hovertemplate=f"%{{x}}: %{{y}} {so_far}<extra>%{{fullData.name}}</extra>",
+                meta={"series": attribute, "running": True},
+            )
+        )
     fig.update_layout(
         title={"text": translate(N_("Actors reached per month"))},
-        xaxis={"title": {"text": translate(N_("Month"))}, "type": "category"},
+        xaxis={
+            "title": {"text": translate(N_("Month"))},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            # Slanted to the left: the running month's longer label, the last, stays inside.
+            "tickangle": -45,
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": labels[::-1][::MONTH_TICK_STEP][::-1],
+            "ticktext": labels[::-1][::MONTH_TICK_STEP][::-1],
+        },
         yaxis={
             "title": {"text": translate(N_("Actors reached"))},
             "rangemode": "tozero",
@@ -230,3 +315,15 @@ def channel_mix_figure(analysis: Analysis, *, translate: Translate = identity) -
         meta={"totals": [totals[k] for k in kinds]},
     )
     return fig
+
+
+def groups_by_flag(groups: Iterable[GroupReach]) -> list[tuple[str, list[GroupReach]]]:
+    """The flagged groups under their flag, under-reached first (GroupFlag's order), each list
+    in the order given; a flag without groups is left out, and so is every unflagged group.
+
+    The print report names each flag once, as a heading, instead of after every group."""
+    by_flag: dict[str, list[GroupReach]] = {str(flag): [] for flag in GroupFlag}
+    for group in groups:
+        if group.flag is not None:
+            by_flag.setdefault(str(group.flag), []).append(group)
+    return [(flag, listed) for flag, listed in by_flag.items() if listed]

@@ -39,6 +39,17 @@ KIND_SYMBOLS = {
     Kind.OTHER: "cross",
 }
 UNKNOWN = "—"  # no direct contact yet
+# The words of an actor's hover text. Never N_() inside an f-string: pybabel does not look
+# there, and the word stays English in the Dutch UI (tests/test_i18n.py checks).
+HOVER_KIND = N_("Kind")
+HOVER_DISTRICT = N_("District")
+HOVER_LAST_DIRECT = N_("Last direct contact")
+HOVER_NEXT_ACTION = N_("Next action")
+LEGEND_FONT_SIZE = 12
+# The status legend (colours) on top, the kind legend (shapes) under it, both right of the plot
+# on a wide screen; static/maps.js moves them under the plot on a phone.
+STATUS_LEGEND = {"x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top"}
+KIND_LEGEND = {"x": 1.02, "xanchor": "left", "y": 0.55, "yanchor": "top"}
 
 
 def identity(text: str) -> str:
@@ -92,6 +103,8 @@ def status_traces(
                 y=xy[:, 1],
                 mode="markers",
                 name=translate(REACH_STATUS_LABELS[status]),
+                legendgroup=f"status:{status}",  # the status legend of `legend_traces`
+                showlegend=False,
                 marker={
                     "color": colour,
                     "size": size,
@@ -112,15 +125,73 @@ def actor_hover(analysis: Analysis, node: int, translate: Translate) -> str:
     data = analysis.actor(node)
     last = data.get("last_direct_at")
     last_text = last.date().isoformat() if last else UNKNOWN
+    kind = translate(KIND_LABELS.get(data["kind"], data["kind"]))
     lines = [
         f"<b>{html.escape(str(data['name']))}</b>",
-        f"{translate(N_('Kind'))}: {translate(KIND_LABELS.get(data['kind'], data['kind']))}",
-        f"{translate(N_('District'))}: {html.escape(data.get('district') or NO_DISTRICT)}",
-        f"{translate(N_('Last direct contact'))}: {last_text}",
+        f"{translate(HOVER_KIND)}: {kind}",
+        f"{translate(HOVER_DISTRICT)}: {html.escape(data.get('district') or NO_DISTRICT)}",
+        f"{translate(HOVER_LAST_DIRECT)}: {last_text}",
     ]
     recommendation = analysis.recommendation_for(node)
     if recommendation is not None:
         action = translate(NEXT_ACTION_LABELS[recommendation.action])
         reason = html.escape(recommendation.reason.render(translate))
-        lines.append(f"{translate(N_('Next action'))}: {action} ({reason})")
+        lines.append(f"{translate(HOVER_NEXT_ACTION)}: {action} ({reason})")
     return "<br>".join(lines)
+
+
+def legend_traces(kinds: Iterable[str], *, translate: Translate) -> list[go.Scatter]:
+    """Two legends drawn by empty traces: the colour of each reach status ("legend", a click
+    hides the actors of that status) and the shape of each kind ("legend2")."""
+    traces = [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=translate(REACH_STATUS_LABELS[status]),
+            legend="legend",
+            legendgroup=f"status:{status}",
+            marker={"color": colour, "symbol": "circle", "size": 10},
+            hoverinfo="skip",
+        )
+        for status, colour in STATUS_COLOURS.items()
+    ]
+    traces += [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=translate(KIND_LABELS.get(kind, kind)),
+            legend="legend2",
+            marker={
+                "color": "#FFFFFF",
+                "symbol": KIND_SYMBOLS.get(kind, "circle"),
+                "size": 10,
+                "line": {"color": "#333333", "width": 1.5},
+            },
+            hoverinfo="skip",
+        )
+        for kind in kind_order(kinds)
+    ]
+    return traces
+
+
+def legend_layout(translate: Translate) -> dict:
+    """The layout of the two legends of `legend_traces`."""
+    font = {"size": LEGEND_FONT_SIZE}
+    return {
+        "legend": {
+            **STATUS_LEGEND,
+            "title": {"text": translate(N_("Reach"))},
+            "itemsizing": "constant",
+            "font": font,
+        },
+        "legend2": {
+            **KIND_LEGEND,
+            "title": {"text": translate(N_("Kind"))},
+            "itemsizing": "constant",
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": font,
+        },
+    }

@@ -90,7 +90,7 @@ def test_unknown_maps_are_not_found(client, as_staff, name):
 def test_network_has_every_actor_at_actor_level(client, as_staff, chain):
     figure = client.get(f"{MAPS}/network", headers=as_staff).json
 
-    assert figure["layout"]["meta"] == {"level": "actor"}
+    assert figure["layout"]["meta"]["level"] == "actor"
     assert actor_ids(figure) == set(chain.values())
 
 
@@ -99,7 +99,7 @@ def test_network_is_the_group_map_above_the_node_limit(client, as_staff, chain, 
 
     figure = client.get(f"{MAPS}/network", headers=as_staff).json
 
-    assert figure["layout"]["meta"] == {"level": "group"}
+    assert figure["layout"]["meta"] == {"level": "group", "layout": "group"}
     groups = {c for trace in figure["data"] for c in values(trace.get("customdata"))}
     assert "kind_district:resident/Sinaai" in groups
 

@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.maps.charts import DASHBOARD
 from tests.browser.conftest import DESKTOP
 from tests.browser.make_screenshots import (
     OUTPUT_DIR_VARIABLE,
@@ -108,7 +107,7 @@ def test_network_map_opens_the_clicked_actor_and_the_dashboard_draws_its_charts(
         assert_not_blank(out_dir / name)
 
 
-# --- the power/interest grid, the print report, the group map's drill-down ------------------
+# --- the power/interest grid, the group map's drill-down (print report: test_print_report.py)
 
 # Every node of the group map: its kind × district key, its number of actors, its marker size
 # (a diameter in pixels) and its page position.
@@ -140,7 +139,6 @@ GROUP_NODES = """
 """
 MAP_LEVEL = "(box) => box._fullLayout.meta && box._fullLayout.meta.level"
 UNKNOWN_DISTRICT = "\u2014"
-A4_WIDTH_OF_REPORT_PX = 180 / 25.4 * 96  # maps-print.css: `.report { width: 180mm }`
 
 
 def demo_groups() -> Counter:
@@ -211,53 +209,6 @@ def test_power_interest_grid_hovers_and_opens_an_actor_and_lists_every_actor(
     page.go_back()
     row = page.locator(f"#power-interest-table tr[data-actor-id='{actor_id}']")
     expect(row.locator("td").first).to_contain_text(name)
-
-
-def test_print_report_draws_every_chart_lists_flagged_groups_and_prints_without_menus(
-    new_page, make_user, log_in_as, session, tmp_path
-):
-    coordinator = make_user("coordinator", name="Karel Pauwels")
-    seed_demo_data(session, user_id=coordinator.id)
-    page = new_page(WIDE)
-    log_in_as(page, coordinator)
-
-    page.goto("/maps/report")
-    wait_for_charts(page, len(DASHBOARD))
-    for name in DASHBOARD:
-        expect(
-            page.locator(f"#figure-{name} .plotly-figure[data-rendered='true']")
-        ).to_be_attached()
-        expect(page.locator(f"#figure-{name} .main-svg").first).to_be_visible()
-    flagged = page.locator("#flagged-groups li[data-group]")
-    expect(flagged.first).to_be_visible()
-    idents = [item.get_attribute("data-group") for item in flagged.all()]
-    assert all(re.fullmatch(r"[a-z_]+:.+", ident) for ident in idents), idents
-    # A flagged kind or district group is flagged in the table view as well.
-    for ident in idents:
-        row = page.locator(
-            f"#kind-table tr[data-group='{ident}'], #district-table tr[data-group='{ident}']"
-        )
-        if row.count():
-            assert row.locator("td").last.text_content().strip(), f"{ident} unflagged in table"
-
-    menus = [page.locator("header.top"), page.locator(".map-tabs"), page.locator("#print-report")]
-    for menu in menus:
-        expect(menu).to_be_visible()
-    figure_box = page.locator("#figure-reach-by-kind .plotly-figure")
-    screen_width = figure_box.bounding_box()["width"]
-
-    page.emulate_media(media="print")
-    for menu in menus:
-        expect(menu).to_be_hidden()
-    expect(page.locator("#flagged-groups")).to_be_visible()
-    expect(page.locator("#figure-reach-by-kind .main-svg").first).to_be_visible()
-    print_width = figure_box.bounding_box()["width"]
-    assert abs(print_width - A4_WIDTH_OF_REPORT_PX) < 2, (screen_width, print_width)
-    assert screen_width > print_width + 100
-    page.screenshot(path=str(tmp_path / "report-print.png"), full_page=True)
-    assert_not_blank(tmp_path / "report-print.png")
-    pdf = page.pdf(format="A4", print_background=True)
-    assert pdf.startswith(b"%PDF-") and len(pdf) > 20_000, f"{len(pdf)} bytes of PDF"
 
 
 def test_group_map_drills_down_into_the_clicked_group(

@@ -100,11 +100,14 @@ def dashboard_analysis():
 def test_reach_over_time_figure_has_one_line_per_measure_and_translated_labels():
     fig = reach_over_time_figure(dashboard_analysis(), translate=lambda s: f"<{s}>")
 
-    direct, reached = fig.data
-    assert list(direct.x[:1]) + list(direct.x[-1:]) == ["2024-07", "2026-06"]
-    assert len(direct.x) == 24
-    assert direct.y.tolist() == [1] + [0] * 22 + [3]
-    assert reached.y.tolist() == [2] + [0] * 22 + [5]
+    # Each measure: the 23 finished months as a line, then June 2026 (NOW's month) on its own.
+    direct, direct_now, reached, reached_now = fig.data
+    assert list(direct.x[:1]) + list(direct.x[-1:]) == ["2024-07", "2026-05"]
+    assert len(direct.x) == 23
+    assert direct.y.tolist() == [1] + [0] * 22
+    assert reached.y.tolist() == [2] + [0] * 22
+    assert (list(direct_now.x), direct_now.y.tolist()) == (["2026-06 <(running)>"], [3])
+    assert (list(reached_now.x), reached_now.y.tolist()) == (["2026-06 <(running)>"], [5])
     assert (direct.name, reached.name) == ("<Reached directly>", "<Reached at all>")
     assert direct.line.dash != reached.line.dash  # told apart without colour
     assert fig.layout.title.text == "<Actors reached per month>"
@@ -117,7 +120,9 @@ def test_an_analysis_without_contacts_has_24_empty_months():
 
     assert len(analysis.reach_over_time) == 24
     assert analysis.channel_mix == {}
-    assert reach_over_time_figure(analysis).data[0].y.tolist() == [0] * 24
+    fig = reach_over_time_figure(analysis)
+    assert fig.data[0].y.tolist() == [0] * 23  # the finished months
+    assert fig.data[1].y.tolist() == [0]  # the running month
 
 
 def test_channel_mix_figure_stacks_shares_per_kind_direct_channels_first():
@@ -212,4 +217,6 @@ def test_a_new_contact_shows_in_the_dashboard_figures_at_once(session, make_acto
     assert after is not before
     assert after.reach_over_time[-1] == MonthReach(date(2026, 6, 1), 1, 1)
     assert after.channel_mix == {"resident": {"visit": 1, "email": 1}}
-    assert reach_over_time_figure(after).data[0].y.tolist()[-1] == 1
+    running_direct = reach_over_time_figure(after).data[1]
+    assert running_direct.meta == {"series": "direct", "running": True}
+    assert running_direct.y.tolist() == [1]

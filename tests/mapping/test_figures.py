@@ -12,7 +12,6 @@ from crm.power_interest import quadrant
 from mapping import ReachSettings, analyse_graph
 from mapping.figures import (
     CITY_COLOUR,
-    JITTER,
     KIND_SYMBOLS,
     STATUS_COLOURS,
     GroupCell,
@@ -21,7 +20,6 @@ from mapping.figures import (
     network_figure,
     power_interest_cells,
     power_interest_figure,
-    power_interest_positions,
     reach_bar_figure,
     reach_heatmap_figure,
 )
@@ -81,7 +79,7 @@ def test_network_nodes_are_coloured_by_reach_status_one_trace_per_status():
         "attempted": "Attempted",
         "none": "Not reached",
     }
-    assert fig.layout.meta == {"level": "actor"}
+    assert fig.layout.meta["level"] == "actor"
 
 
 def test_network_marker_symbols_follow_the_kind():
@@ -161,15 +159,19 @@ def test_network_hover_escapes_names():
 def test_network_title_and_hidden_axes():
     fig = network_figure(five_actors())
 
-    assert fig.layout.title.text == "Stakeholder network"
+    assert fig.layout.title.text == "Stakeholder network: 2 of 5 reached directly"
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
 
 
 def test_network_labels_go_through_translate():
-    dutch = {"Stakeholder network": "Stakeholdersnetwerk", "Reached directly": "Direct bereikt"}
+    dutch = {
+        "Stakeholder network": "Stakeholdersnetwerk",
+        "Reached directly": "Direct bereikt",
+        "%(direct)d of %(total)d reached directly": "%(direct)d van %(total)d rechtstreeks",
+    }
     fig = network_figure(five_actors(), translate=lambda s: dutch.get(s, s))
 
-    assert fig.layout.title.text == "Stakeholdersnetwerk"
+    assert fig.layout.title.text == "Stakeholdersnetwerk: 2 van 5 rechtstreeks"
     assert marker_traces(fig)["direct"].name == "Direct bereikt"
 
 
@@ -181,15 +183,12 @@ def test_network_can_be_restricted_to_some_actors():
     assert len(trace_named(fig, "Relations").x) == 6  # 1-2 and 2-3
 
 
-def test_the_same_seed_gives_the_same_layout_and_another_seed_another():
-    analysis = five_actors()
-
-    def coordinates(seed):
-        traces = marker_traces(network_figure(analysis, seed=seed))
+def test_the_same_data_gives_the_same_layout():
+    def coordinates():
+        traces = marker_traces(network_figure(five_actors()))
         return {s: (t.x.tolist(), t.y.tolist()) for s, t in sorted(traces.items())}
 
-    assert coordinates(7) == coordinates(7)
-    assert coordinates(7) != coordinates(8)
+    assert coordinates() == coordinates()
 
 
 # --- group map --------------------------------------------------------------------------------
@@ -198,7 +197,7 @@ def test_the_same_seed_gives_the_same_layout_and_another_seed_another():
 def test_group_map_kicks_in_above_the_node_limit():
     fig = network_figure(five_actors(), node_limit=3)
 
-    assert fig.layout.meta == {"level": "group"}
+    assert fig.layout.meta == {"level": "group", "layout": "group"}
     groups = trace_named(fig, "Groups")
     assert list(groups.customdata) == [
         "kind_district:business/Sinaai",
@@ -212,41 +211,59 @@ def test_group_map_kicks_in_above_the_node_limit():
     assert groups.marker.color.tolist() == [1.0, 0.0, 0.0, 0.5]
     assert (groups.marker.cmin, groups.marker.cmax) == (0, 1)
     assert groups.marker.colorscale[0][1] == plotly.colors.sequential.Cividis[0]
-    assert fig.layout.title.text == "Stakeholder groups"
+    assert fig.layout.title.text == "Stakeholder groups: reached directly per kind and district"
 
 
-def test_group_map_edges_weigh_the_relations_between_groups():
+def test_group_map_puts_kinds_in_rows_and_districts_in_columns():
     fig = network_figure(five_actors(), node_limit=3)
 
     groups = trace_named(fig, "Groups")
-    anchor = {
-        ident: (float(x), float(y))
+    place = {
+        ident: (float(x), round(float(y), 2))
         for ident, x, y in zip(groups.customdata, groups.x, groups.y, strict=True)
     }
-    lines = sorted((t for t in fig.data if t.mode == "lines"), key=lambda t: t.line.width)
-    # resident/Sint-Niklaas - business/Sint-Niklaas: two relations (1-2, 2-3), the thicker line;
-    # resident/Sinaai - business/Sinaai: one relation (4-5)
-    ends = [{anchor_of(anchor, t.x[0], t.y[0]), anchor_of(anchor, t.x[1], t.y[1])} for t in lines]
-    assert ends == [
-        {"kind_district:resident/Sinaai", "kind_district:business/Sinaai"},
-        {"kind_district:resident/Sint-Niklaas", "kind_district:business/Sint-Niklaas"},
+    # residents first (the vocabulary's order), then businesses; districts by name
+    assert place == {
+        "kind_district:resident/Sinaai": (0.0, -0.42),
+        "kind_district:resident/Sint-Niklaas": (1.0, -0.42),
+        "kind_district:business/Sinaai": (0.0, -1.42),
+        "kind_district:business/Sint-Niklaas": (1.0, -1.42),
+    }
+    assert list(fig.layout.xaxis.ticktext) == ["Sinaai", "Sint-Niklaas"]
+    assert [t for t in fig.data if t.mode == "lines"] == []
+
+
+def test_group_map_labels_each_group_with_its_share_and_counts():
+    fig = network_figure(five_actors(), node_limit=3)
+
+    labels = sorted(a.text for a in fig.layout.annotations if a.name == "group-label")
+    assert labels == [
+        "<b>0%</b><br>0/1",
+        "<b>0%</b><br>0/1",
+        "<b>100%</b><br>1/1",
+        "<b>50%</b><br>1/2",
+        "<b>Businesses</b>",
+        "<b>Residents</b>",
     ]
-    assert lines[0].line.width < lines[1].line.width
 
 
-def anchor_of(anchor, x, y):
-    (ident,) = [i for i, point in anchor.items() if point == (float(x), float(y))]
-    return ident
+def test_group_map_colour_bar_is_in_percent_and_marks_the_threshold():
+    fig = network_figure(five_actors(), node_limit=3)
+
+    bar = trace_named(fig, "Groups").marker.colorbar
+    assert list(bar.tickvals) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert list(bar.ticktext) == ["0%", "25%", "threshold 50%", "75%", "100%"]
+    assert bar.title.text == "Share reached directly"
 
 
 def test_no_group_map_at_the_node_limit():
-    assert network_figure(five_actors(), node_limit=5).layout.meta == {"level": "actor"}
+    assert network_figure(five_actors(), node_limit=5).layout.meta["level"] == "actor"
 
 
 def test_group_map_counts_the_actors_after_the_filter():
     fig = network_figure(five_actors(), node_limit=3, actor_ids=[1, 2, 3])
 
-    assert fig.layout.meta == {"level": "actor"}
+    assert fig.layout.meta["level"] == "actor"
 
 
 def test_actors_without_district_form_their_own_group_on_the_group_map():
@@ -272,15 +289,11 @@ def test_actors_without_district_form_their_own_group_on_the_group_map():
     ]
 
 
-def test_group_map_of_some_actors_counts_only_their_relations():
+def test_group_map_of_some_actors_counts_only_them():
     fig = network_figure(five_actors(), node_limit=1, actor_ids=[1, 2, 4, 5])
 
     groups = trace_named(fig, "Groups")
     assert groups.meta == {"totals": [1, 1, 1, 1], "direct": [1, 0, 0, 1]}
-    lines = [t for t in fig.data if t.mode == "lines"]
-    # 1-2 and 4-5 are kept; 2-3 left with actor 3: one segment per pair, equally heavy
-    assert sum(np.count_nonzero(~np.isnan(t.x)) // 2 for t in lines) == 2
-    assert len({t.line.width for t in lines}) == 1
 
 
 # --- power / interest -------------------------------------------------------------------------
@@ -301,44 +314,6 @@ def test_group_map_of_some_actors_counts_only_their_relations():
 )
 def test_quadrant_is_exact_at_the_boundaries(influence, interest, expected):
     assert quadrant(influence, interest) == expected
-
-
-def many_ties():
-    """Twelve actors on every boundary cell, several per cell."""
-    cells = [(1, 1), (3, 3), (3, 4), (4, 3), (5, 5), (3, 3)]
-    return analysis_of(
-        [
-            row(n, f"Actor {n}", influence=inf, interest=int_)
-            for n, (inf, int_) in enumerate(cells * 2, start=1)
-        ]
-    )
-
-
-def test_jitter_keeps_every_point_inside_its_cell_and_quadrant():
-    analysis = many_ties()
-
-    positions = power_interest_positions(analysis, seed=7)
-    for node, (x, y) in positions.items():
-        data = analysis.actor(node)
-        assert abs(x - data["interest"]) < JITTER < 0.3
-        assert abs(y - data["influence"]) < JITTER
-        assert quadrant(data["influence"], data["interest"]) == quadrant(
-            4 if y > 3.5 else 3, 4 if x > 3.5 else 3
-        )
-    assert len(set(positions.values())) == len(positions)  # ties are pulled apart
-
-
-def test_an_actor_alone_in_its_cell_is_not_jittered():
-    analysis = analysis_of([row(1, "A", influence=5, interest=2), row(2, "B", influence=1)])
-
-    assert power_interest_positions(analysis) == {1: (2.0, 5.0), 2: (3.0, 1.0)}
-
-
-def test_jitter_is_seeded():
-    analysis = many_ties()
-
-    assert power_interest_positions(analysis, seed=7) == power_interest_positions(analysis, seed=7)
-    assert power_interest_positions(analysis, seed=7) != power_interest_positions(analysis, seed=8)
 
 
 def test_power_interest_colours_statuses_and_highlights_important_actors_not_reached():
@@ -365,6 +340,9 @@ def test_power_interest_colours_statuses_and_highlights_important_actors_not_rea
     assert (traces["digital_only"].x[0], traces["digital_only"].y[0]) == (5, 2)
 
 
+QUADRANTS = ("manage_closely", "keep_satisfied", "keep_informed", "monitor")
+
+
 def scored_actors():
     return analysis_of(
         [
@@ -377,30 +355,35 @@ def scored_actors():
     )
 
 
-def test_power_interest_counts_the_actors_per_score_above_the_node_limit():
+def test_power_interest_counts_the_actors_per_cell_above_the_node_limit():
     fig = power_interest_figure(scored_actors(), node_limit=4)
 
     assert fig.layout.meta == {"level": "cell"}
-    (cells,) = fig.data
-    assert (cells.x.tolist(), cells.y.tolist()) == ([4.0, 2.0], [5.0, 2.0])
-    assert list(cells.text) == ["3", "2"]
-    assert cells.marker.color.tolist() == pytest.approx([2 / 3, 1 / 2])
-    assert list(cells.marker.line.width) == [3, 0.5]  # 2 needs attention; 3 is low and low
-    assert cells.meta == {"attention": [1, 0]}
-    assert "3 actors, 2 reached directly, 1 need attention" in cells.hovertext[0]
-    assert cells.marker.size[0] > cells.marker.size[1]
-    assert len(fig.layout.annotations) == 4  # the quadrant labels stay
+    bars = {t.meta["status"]: t for t in fig.data if t.type == "bar"}
+    assert {s: t.y.tolist() for s, t in bars.items()} == {
+        "direct": [5.0, 2.0],
+        "digital_only": [],
+        "attempted": [],
+        "none": [5.0, 2.0],
+    }
+    assert "Influence 5, interest 4. Not reached: 1 of 3" in bars["none"].hovertext
+    (counts,) = [t for t in fig.data if t.meta and "counts" in t.meta]
+    assert list(counts.text) == ["3", "2"]
+    (attention,) = [t for t in fig.data if t.meta and "attention" in t.meta]
+    assert attention.meta == {"attention": [1]}  # 2 needs attention; 3 is low and low
+    assert len([a for a in fig.layout.annotations if a.name in QUADRANTS]) == 4
 
 
 def test_power_interest_cells_are_exact():
     assert power_interest_cells(scored_actors()) == [
-        PowerInterestCell(influence=5, interest=4, total=3, direct=2, attention=1),
-        PowerInterestCell(influence=2, interest=2, total=2, direct=1, attention=0),
+        PowerInterestCell(5, 4, direct=2, digital_only=0, attempted=0, none=1, attention=1),
+        PowerInterestCell(2, 2, direct=1, digital_only=0, attempted=0, none=1, attention=0),
     ]
     assert power_interest_cells(scored_actors(), actor_ids=[3]) == [
-        PowerInterestCell(influence=2, interest=2, total=1, direct=0, attention=0),
+        PowerInterestCell(2, 2, direct=0, digital_only=0, attempted=0, none=1, attention=0),
     ]
-    assert PowerInterestCell(5, 4, 1, 0, 1).quadrant == "manage_closely"
+    assert PowerInterestCell(5, 4, 0, 0, 0, 1, 1).quadrant == "manage_closely"
+    assert PowerInterestCell(5, 4, 2, 0, 0, 1, 1).total == 3
 
 
 def test_power_interest_shows_every_actor_at_the_node_limit():
@@ -415,13 +398,18 @@ def test_power_interest_can_be_restricted_to_some_actors():
 
 
 def test_power_interest_has_quadrant_lines_labels_title_and_axes():
-    fig = power_interest_figure(many_ties())
+    fig = power_interest_figure(scored_actors())
 
-    assert sorted((s.x0, s.x1, s.y0, s.y1) for s in fig.layout.shapes) == [
-        (0, 1, 3.5, 3.5),
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert sorted((s.x0, s.x1, s.y0, s.y1) for s in lines) == [
+        (0.5, 5.5, 3.5, 3.5),
         (3.5, 3.5, 0, 1),
     ]
-    labels = {a.name: (a.text, a.x > 3.5, a.y > 3.5) for a in fig.layout.annotations}
+    labels = {
+        a.name: (a.text, a.x > 3.5, a.y > 3.5)
+        for a in fig.layout.annotations
+        if a.name in QUADRANTS
+    }
     assert labels == {
         "manage_closely": ("<b>Manage closely</b>", True, True),
         "keep_satisfied": ("<b>Keep satisfied</b>", False, True),
@@ -557,7 +545,7 @@ def test_a_2000_actor_network_is_under_2_mb_and_built_well_under_a_second():
     payload = fig.to_json()
     elapsed = time.perf_counter() - started
 
-    assert fig.layout.meta == {"level": "actor"}
+    assert fig.layout.meta["level"] == "actor"
     assert len(payload.encode()) < 2_000_000
     assert elapsed < 1.0
 
@@ -591,4 +579,4 @@ def test_every_figure_builds_for_an_empty_analysis():
     ]
 
     assert all(f.layout.title.text for f in figures)
-    assert network_figure(analysis).layout.meta == {"level": "actor"}
+    assert network_figure(analysis).layout.meta["level"] == "actor"

@@ -5,8 +5,10 @@ import json
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from crm.contacts import log_contact
+from crm.models import Actor
 from crm.relations import add_relation
 
 MAX_FIGURE_BYTES = 2 * 1024 * 1024
@@ -99,12 +101,30 @@ def test_the_menu_links_to_the_maps(client, staff):
     assert 'href="/maps"' in page
 
 
+def test_the_network_map_speaks_dutch_in_its_hover_texts_labels_and_legends(client, staff, sinaai):
+    figure = figures_of(client.get("/maps"))["network"]
+
+    hovers = [h for trace in figure["data"] for h in trace.get("hovertext") or ()]
+    jan = next(h for h in hovers if "Jan Peeters" in h)
+    assert "Soort: Bewoner" in jan and "Deelgemeente: Sinaai" in jan
+    assert "Laatste rechtstreeks contact: " in jan
+    kompas = next(h for h in hovers if "Vzw Kompas" in h)
+    assert "Volgende stap: Zoek contactgegevens" in kompas
+    english = re.compile(r"Last direct contact|Next action|Kind:|District:|reached directly|City")
+    texts = hovers + [a["text"] for a in figure["layout"]["annotations"]]
+    texts += [t["name"] for t in figure["data"] if "name" in t] + [
+        figure["layout"]["title"]["text"]
+    ]
+    assert [t for t in texts if english.search(t)] == []
+    assert figure["layout"]["title"]["text"] == "Stakeholdernetwerk: 2 van 4 rechtstreeks"
+
+
 def test_network_map_embeds_the_figure_with_every_actor_and_a_table(client, staff, sinaai):
     response = client.get("/maps")
 
     assert response.status_code == 200
     figure = figures_of(response)["network"]
-    assert figure["layout"]["meta"] == {"level": "actor"}
+    assert figure["layout"]["meta"] == {"level": "actor", "layout": "rings"}
     assert network_actor_ids(figure) == set(sinaai.values())
     page = response.get_data(as_text=True)
     assert 'id="network-table"' in page
@@ -147,7 +167,7 @@ def test_above_the_node_limit_the_map_shows_groups(client, staff, sinaai, app, m
     response = client.get("/maps")
 
     figure = figures_of(response)["network"]
-    assert figure["layout"]["meta"] == {"level": "group"}
+    assert figure["layout"]["meta"] == {"level": "group", "layout": "group"}
     page = response.get_data(as_text=True)
     assert 'id="group-level"' in page and 'id="network-groups-table"' in page
 
@@ -195,16 +215,17 @@ def test_power_interest_counts_actors_per_score_above_the_node_limit(
     page = response.get_data(as_text=True)
     assert 'id="cell-level"' in page and 'id="power-interest-cells"' in page
     assert "<tr data-actor-id=" not in page  # no row per actor above the limit
-    rows = re.findall(
-        r'<tr data-quadrant="(\w+)">\s*<td>(\d)</td>\s*<td>(\d)</td>\s*<td>[^<]*</td>'
-        r"\s*<td>(\d+)</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>",
-        page,
-    )
+    rows = [
+        (quadrant, *re.findall(r"<td[^>]*>(\d+)</td>", cells))
+        for quadrant, cells in re.findall(r'<tr data-quadrant="(\w+)">(.*?)</tr>', page, re.S)
+    ]
+    # influence, interest, known, direct, digital only, attempted, not reached, need attention:
     # kompas: influence 5, interest 3, not reached; the three others: 3 and 3, two reached
     assert rows == [
-        ("keep_satisfied", "5", "3", "1", "0", "1"),
-        ("monitor", "3", "3", "3", "2", "0"),
+        ("keep_satisfied", "5", "3", "1", "0", "0", "0", "1", "1"),
+        ("monitor", "3", "3", "3", "2", "0", "0", "1", "0"),
     ]
+    assert "In het oog houden" in page and "Opvolgen<" not in page  # not the follow-ups' word
 
 
 def test_power_interest_grid_with_its_table(client, staff, sinaai):
@@ -244,7 +265,29 @@ def test_print_report_lists_the_flagged_groups_with_the_charts(client, staff, si
     page = response.get_data(as_text=True)
     assert len(figures_of(response)) == 5
     assert 'id="flagged-groups"' in page and 'id="poverty-count"' in page
-    assert "maps-print.css" in page
+    assert "maps-print.css" in page and "maps-print.js" in page
+
+
+def test_print_report_names_each_flag_once_above_its_groups(client, staff, sinaai):
+    # Every group of the four actors has fewer than 3 known actors but Sinaai (2 of 3 direct):
+    # 3 kinds, Belsele, 3 kinds in a district and the theme wonen.
+    page = client.get("/maps/report").get_data(as_text=True)
+
+    flagged = page[page.index('id="flagged-groups"') : page.index('id="poverty-count"')]
+    assert 'id="flagged-too_few_known"' in flagged
+    assert 'id="flagged-under_reached"' not in flagged
+    assert flagged.count("Te weinig gekend") == 1
+    assert "<caption>Te weinig gekend (8)</caption>" in flagged
+    assert 'data-group="kind_district:poverty_organisation/Belsele"' in flagged
+    assert 'data-group="district:Sinaai"' not in flagged
+
+
+def test_print_report_lists_only_the_flagged_groups_the_filters_keep(client, staff, sinaai):
+    page = client.get("/maps/report?district=Sinaai").get_data(as_text=True)
+
+    flagged = page[page.index('id="flagged-groups"') : page.index('id="table-view"')]
+    assert 'data-group="kind_district:resident/Sinaai"' in flagged
+    assert 'data-group="district:Belsele"' not in flagged
 
 
 def test_pages_are_gzipped_when_the_browser_accepts_it(client, staff, sinaai):
@@ -252,3 +295,20 @@ def test_pages_are_gzipped_when_the_browser_accepts_it(client, staff, sinaai):
 
     assert response.headers["Content-Encoding"] == "gzip"
     assert b"figure-json" in gzip.decompress(response.get_data())
+
+
+def test_the_network_table_view_is_paged_and_the_map_shows_every_actor(client, staff, session):
+    from demo.city import load_demo_data
+
+    load_demo_data(session.connection(), actors=160, contacts=0, seed=3)
+    session.commit()
+    shown = session.scalar(select(func.count()).where(Actor.archived.is_(False)))
+
+    first = client.get("/maps")
+    second = client.get("/maps?page=2")
+
+    rows = re.compile(r'<tr data-actor-id="(\d+)"')
+    assert len(rows.findall(first.get_data(as_text=True))) == 100
+    assert len(rows.findall(second.get_data(as_text=True))) == shown - 100
+    assert "Pagina 1 van 2" in first.get_data(as_text=True)
+    assert len(network_actor_ids(figures_of(first)["network"])) == shown

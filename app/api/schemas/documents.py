@@ -12,7 +12,10 @@ class PlotlyFigure(Reply):
     model_config = ConfigDict(extra="allow")  # plotly may add keys (frames) of its own
 
     data: list[dict]
-    layout: dict = Field(description='layout.meta.level says "actor" or "group".')
+    layout: dict = Field(
+        description='layout.meta.level says "actor", "group" or "cell"; layout.meta.layout '
+        "names the picture of the network map."
+    )
 
 
 class OpenApiDocument(Reply):
