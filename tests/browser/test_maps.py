@@ -1,15 +1,9 @@
 """The map pages in a real browser: plotly draws from our own origin, a click opens the actor.
 
-Screenshots for the README (docs/screenshots/map-*.png), SQLite only, one run:
-
-    BEREIK_SCREENSHOTS_DIR=docs/screenshots BEREIK_TEST_BACKENDS=sqlite \
-        .venv/bin/python -m pytest tests/browser/test_maps.py -q
-
-Without the variable the pictures go to a temporary folder and are only checked to be non-blank.
+The README's pictures of the maps come from tests/browser/test_network_map.py (the demo city).
 """
 
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,7 +15,6 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import DESKTOP
 from tests.browser.make_screenshots import (
-    OUTPUT_DIR_VARIABLE,
     demo_actor_fields,
     distinct_colours,
     seed_demo_data,
@@ -54,11 +47,6 @@ FIRST_ACTOR_POINT = """
 """
 
 
-@pytest.fixture
-def out_dir(tmp_path) -> Path:
-    return Path(os.environ.get(OUTPUT_DIR_VARIABLE) or tmp_path)
-
-
 def wait_for_charts(page: Page, count: int) -> None:
     expect(page.locator(".plotly-figure[data-rendered='true']")).to_have_count(count)
     expect(page.locator(".plotly-figure .main-svg").first).to_be_visible()
@@ -71,8 +59,9 @@ def assert_not_blank(path: Path) -> None:
 
 
 def test_network_map_opens_the_clicked_actor_and_the_dashboard_draws_its_charts(
-    new_page, make_user, log_in_as, session, out_dir
+    new_page, make_user, log_in_as, session, tmp_path
 ):
+    out_dir = tmp_path
     staff = make_user("staff", name="Sofie Maes")
     seed_demo_data(session, user_id=staff.id)
     page = new_page(WIDE)

@@ -1,7 +1,8 @@
 """The stakeholder map of the demo city in a real browser, on a desktop and on a phone: labelled
 groups that do not overlap, a legend of kinds by shape, an ego network around its actor.
 
-Screenshots for the README (docs/screenshots/map-network*.png), SQLite only, one run:
+Screenshots of every map for the README (docs/screenshots/map-*-desktop.png and -phone.png),
+SQLite only, one run:
 
     BEREIK_SCREENSHOTS_DIR=docs/screenshots BEREIK_TEST_BACKENDS=sqlite \\
         .venv/bin/python -m pytest tests/browser/test_network_map.py -q
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 from crm.models import Actor
 from demo.city import load_demo_data
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.browser.make_screenshots import OUTPUT_DIR_VARIABLE
+from tests.browser.make_screenshots import OUTPUT_DIR_VARIABLE, distinct_colours
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +52,11 @@ def drawn(page: Page, path: str):
     page.goto(path)
     expect(page.locator(".plotly-figure[data-rendered='true']")).to_have_count(1)
     return page.locator(".plotly-figure")
+
+
+def show_chart(page: Page) -> None:
+    """Scroll the first chart to the top of the screen (for the README's pictures)."""
+    page.evaluate("document.querySelector('.map-figure').scrollIntoView()")
 
 
 def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
@@ -94,6 +100,7 @@ def test_the_default_map_of_the_demo_city_labels_every_kind_and_has_a_kind_legen
     expect(kinds).to_contain_text("Soort")
     expect(kinds).to_contain_text("Armoedevereniging")
     expect(box.locator("g.legend")).to_contain_text("Rechtstreeks bereikt")
+    show_chart(page)
     page.screenshot(path=str(out_dir / f"map-network-{size}.png"), full_page=False)
 
 
@@ -116,4 +123,29 @@ def test_an_ego_network_puts_its_actor_in_the_middle_highlighted_and_named(
     assert box.evaluate(
         "(box) => box._fullData.some((t) => t.marker && t.marker.symbol === 'circle-open')"
     )
+    show_chart(page)
     page.screenshot(path=str(out_dir / f"map-ego-{size}.png"), full_page=False)
+
+
+OTHER_MAPS = {
+    "power-interest": ("/maps/power-interest", 1),
+    "dashboard": ("/maps/dashboard", 5),
+    "report": ("/maps/report", 5),
+}
+MIN_COLOURS = 32  # a blank page has a handful
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_other_map_page_of_the_demo_city_draws_on_a_desktop_and_a_phone(
+    new_page, log_in_as, demo_city, size, out_dir
+):
+    page = new_page(SIZES[size])
+    log_in_as(page, demo_city)
+
+    for name, (path, charts) in OTHER_MAPS.items():
+        page.goto(path)
+        expect(page.locator(".plotly-figure[data-rendered='true']")).to_have_count(charts)
+        shot = out_dir / f"map-{name}-{size}.png"
+        show_chart(page)
+        page.screenshot(path=str(shot), full_page=False)
+        assert distinct_colours(shot)[2] > MIN_COLOURS, f"{shot.name} looks blank"
