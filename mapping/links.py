@@ -107,29 +107,3 @@ class ActorLinks:
             dtype=np.int64,
             count=len(self.order),
         )
-
-    def group_links(self, actor_ids: Iterable[int] | None = None) -> dict[tuple, int]:
-        """Links between kind × district groups (and the city: its links are the actors reached
-        directly), among `actor_ids` or every actor. A pair is keyed once, `str`-sorted."""
-        rows = (
-            np.arange(len(self.order), dtype=np.int64)
-            if actor_ids is None
-            else self.rows_of(actor_ids)
-        )
-        groups, codes = self.groups, self.group_codes[rows]
-        membership = scipy.sparse.csr_array(
-            (np.ones(len(rows), dtype=np.int64), (rows, codes)),
-            shape=(len(self.order), len(groups)),
-        )
-        between = (membership.T @ self.matrix @ membership).toarray()
-        links: dict[tuple, int] = {}
-        for a, b in zip(*np.nonzero(np.triu(between, k=1)), strict=True):
-            links[_pair(groups[a], groups[b])] = int(between[a, b])
-        direct = np.bincount(codes[~self.unreached[rows]], minlength=len(groups))
-        for code in np.flatnonzero(direct).tolist():
-            links[_pair(groups[code], CITY)] = int(direct[code])
-        return links
-
-
-def _pair(a, b) -> tuple:
-    return (a, b) if str(a) <= str(b) else (b, a)

@@ -364,30 +364,17 @@ def _drawn_network(analysis, nodes, positions, *, title, translate, rings, ego=N
     G = analysis.graph.subgraph(positions)
     relations = sorted((s, t) for s, t in G.edges() if CITY not in (s, t))
     city_links = sorted((s, t) for s, t in G.edges() if CITY in (s, t))
-    figure = go.Figure()
-    x, y = _segments(relations, positions)
-    figure.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="lines",
-            line={"width": 0.8, "color": "#AAAAAA"},
-            hoverinfo="skip",
-            name=translate(N_("Relations")),
-            legend="legend",
-        )
+    figure = go.Figure(
+        _lines(relations, positions, name=translate(N_("Relations")), colour="#AAAAAA")
     )
     if city_links:
-        x, y = _segments(city_links, positions)
         figure.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                mode="lines",
-                line={"width": 0.8, "color": STATUS_COLOURS[ReachStatus.DIRECT], "dash": "dot"},
-                hoverinfo="skip",
+            _lines(
+                city_links,
+                positions,
                 name=translate(N_("Reached directly by the city")),
-                legend="legend",
+                colour=STATUS_COLOURS[ReachStatus.DIRECT],
+                dash="dot",
             )
         )
     highlighted = None if ego is None else (lambda n: n == ego)
@@ -493,6 +480,20 @@ def _outward(text: str, x: float, y: float) -> list[Label]:
         Label(text, x, y + gap, SMALL_FONT, inward, "bottom"),
         Label(text, x, y - gap, SMALL_FONT, inward, "top"),
     ]
+
+
+def _lines(edges, positions, *, name: str, colour: str, dash: str = "solid") -> go.Scatter:
+    """One line trace of `edges` (in the status legend)."""
+    x, y = _segments(edges, positions)
+    return go.Scatter(
+        x=x,
+        y=y,
+        mode="lines",
+        line={"width": 0.8, "color": colour, "dash": dash},
+        hoverinfo="skip",
+        name=name,
+        legend="legend",
+    )
 
 
 def _segments(edges, positions) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,6 @@
 """mapping/links.py: the actors' link matrix and the links between kind × district groups, on
 tiny literal graphs with exact expected counts."""
 
-from mapping.build import CITY
 from mapping.links import NO_DISTRICT, ActorLinks, kind_district
 from tests.mapping.conftest import DEFAULTS, NOW, digital, direct, graph, row
 
@@ -28,36 +27,6 @@ def sample_links() -> ActorLinks:
 def test_an_actor_without_district_is_in_the_no_district_group():
     assert kind_district({"kind": "resident", "district": None}) == ("resident", NO_DISTRICT)
     assert kind_district({"kind": "business", "district": "Sinaai"}) == ("business", "Sinaai")
-
-
-def unordered(links: dict) -> dict:
-    return {frozenset(pair): count for pair, count in links.items()}
-
-
-def test_group_links_count_each_relation_between_two_groups_once_and_the_city_per_direct_actor():
-    links = sample_links().group_links()
-
-    resident_sn, business_sn = ("resident", "Sint-Niklaas"), ("business", "Sint-Niklaas")
-    resident_none, business_sinaai = ("resident", NO_DISTRICT), ("business", "Sinaai")
-    assert unordered(links) == {
-        frozenset({business_sn, resident_sn}): 2,  # 1-2 and 2-3; 1-3 stays inside its group
-        frozenset({business_sn, business_sinaai}): 1,  # 2-5
-        frozenset({resident_none, resident_sn}): 1,  # 3-4
-        frozenset({business_sinaai, resident_none}): 1,  # 4-5
-        frozenset({resident_none, CITY}): 1,  # 4 reached directly
-        frozenset({resident_sn, CITY}): 1,  # 1 reached directly
-    }
-    assert all(str(a) <= str(b) for a, b in links)  # each pair keyed once, the same way
-
-
-def test_group_links_among_some_actors_leave_the_others_out():
-    links = sample_links().group_links([1, 2, 4, 99])
-
-    assert unordered(links) == {
-        frozenset({("business", "Sint-Niklaas"), ("resident", "Sint-Niklaas")}): 1,  # 1-2 only
-        frozenset({("resident", NO_DISTRICT), CITY}): 1,
-        frozenset({("resident", "Sint-Niklaas"), CITY}): 1,
-    }
 
 
 def test_neighbours_in_counts_links_to_the_chosen_actors():
