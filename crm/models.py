@@ -157,6 +157,13 @@ class Actor(Base):
         Index("ix_actors_by_last_contact", "archived", "last_contact_at"),
         Index("ix_actors_phone", "phone"),
         Index("ix_actors_email", "email"),
+        # The search by words (LIKE '%word%' per word) on PostgreSQL; SQLite has no such index.
+        Index(
+            "ix_actors_search_name_trigram",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # SQLite would reuse a deleted actor's id: an old link must never open another actor.
         {"sqlite_autoincrement": True},
     )

@@ -1,12 +1,14 @@
 """Actors: create, update, archive, delete, search, spot duplicates (crm/actors.py)."""
 
 import pytest
+from sqlalchemy import inspect, select, text
 
 from crm.actors import (
     create_actor,
     delete_actor,
     find_possible_duplicates,
     get_actor,
+    name_contains,
     search_actors,
     set_archived,
     update_actor,
@@ -552,3 +554,50 @@ def test_duplicate_found_for_two_reasons_is_listed_once_with_the_first(session, 
     )
 
     assert reasons(found) == [("Jan Peeters", "phone")]
+
+
+# --- search by words (issue 11) --------------------------------------------------------------
+
+
+@pytest.fixture
+def praatcafes(make_actor):
+    """Three names that share words."""
+    make_actor(name="Praatcafé Belsele", kind="civic_association", district="Belsele")
+    make_actor(name="Praatcafé De Brug", kind="civic_association", district="Sinaai")
+    make_actor(name="Café Belle Vue", kind="business", district="Sint-Niklaas")
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("praatcafe bel", ["Praatcafé Belsele"]),  # every word, the last one unfinished
+        ("bel praatcafe", ["Praatcafé Belsele"]),  # in any order
+        ("PRAATCAFÉ   BELSELE", ["Praatcafé Belsele"]),  # case, accents and spaces ignored
+        ("atcaf sele", ["Praatcafé Belsele"]),  # pieces inside words
+        ("praatcafe", ["Praatcafé Belsele", "Praatcafé De Brug"]),
+        ("cafe bel", ["Café Belle Vue", "Praatcafé Belsele"]),
+        ("praatcafe vue", []),  # one word matches no name of the others
+        ("brug bel", []),
+    ],
+)
+def test_every_typed_word_must_match_the_name_in_any_order(session, praatcafes, typed, found):
+    assert names(search_actors(session, q=typed)) == found
+
+
+def test_the_words_of_a_search_must_all_be_in_the_same_name(session, praatcafes):
+    # "belle" is in one name and "brug" in another: no single actor has both
+    assert names(search_actors(session, q="belle brug")) == []
+
+
+def test_on_postgresql_the_word_search_is_served_by_a_trigram_index(session, praatcafes):
+    engine = session.get_bind()
+    indexes = {index["name"] for index in inspect(engine).get_indexes("actors")}
+    if engine.dialect.name != "postgresql":
+        assert "ix_actors_search_name_trigram" not in indexes  # SQLite scans the names
+        return
+    assert "ix_actors_search_name_trigram" in indexes
+    session.execute(text("SET LOCAL enable_seqscan = off"))  # three rows: force the choice
+    query = select(Actor.id).where(name_contains("praatcafe bel"))
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    plan = "\n".join(session.scalars(text("EXPLAIN " + sql)))
+    assert "ix_actors_search_name_trigram" in plan, plan
