@@ -125,6 +125,16 @@ def test_list_searches_phone_in_any_format_and_shows_reach_status(
     assert 'class="badge direct"' in page
 
 
+def test_list_finds_an_actor_by_pieces_of_several_words(staff, client, make_actor):
+    make_actor(name="Praatcafé Belsele", kind="civic_association", district="Belsele")
+    make_actor(name="Praatcafé De Brug", kind="civic_association", district="Sinaai")
+
+    page = client.get("/?q=praatcafe bel").get_data(as_text=True)
+
+    assert "Praatcafé Belsele" in page
+    assert "Praatcafé De Brug" not in page
+
+
 def test_list_filters_by_kind_and_district_and_paginates(staff, client, make_actor):
     for n in range(30):
         make_actor(name=f"Bewoner {n:02d}", kind="resident", district="Belsele")
