@@ -7,12 +7,21 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crm.clock import CITY_TIMEZONE, today_in_city, utcnow
-from crm.messages import N_, Invalid, NotFound
+from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import TEXT_MAX, Actor, ContactLog
 from crm.paging import Page, paginate
 from crm.rows import get_row
 from crm.validation import as_id, clean_text, collect_errors, echo, parse_choice, parse_date
-from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Direction, Outcome
+from crm.vocabulary import (
+    CHANNEL_LABELS,
+    CHANNEL_OUTCOMES,
+    DIRECT_CHANNELS,
+    FAILED_OUTCOMES,
+    OUTCOME_LABELS,
+    Channel,
+    Direction,
+    Outcome,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not "the future"
 EARLIEST = datetime(1990, 1, 1)
@@ -241,6 +250,7 @@ def _clean(values: dict, *, now: datetime) -> dict:
         lambda: clean_text(values["note"], field="note", max_length=TEXT_MAX) or "",
         lambda: parse_date(values["follow_up_on"], field="follow_up_on"),
     )
+    _check_outcome_fits(channel, outcome)
     # Both as read on a Brussels calendar: 00:30 on 2 June in Brussels is still 1 June in UTC.
     if follow_up_on is not None and follow_up_on < today_in_city(occurred_at):
         raise Invalid.on(
@@ -254,6 +264,22 @@ def _clean(values: dict, *, now: datetime) -> dict:
         "note": note,
         "follow_up_on": follow_up_on,
     }
+
+
+def _check_outcome_fits(channel: str, outcome: str) -> None:
+    """Refuse an outcome that cannot happen on the channel (a visit cannot leave a message)."""
+    possible = CHANNEL_OUTCOMES[channel]
+    if outcome not in possible:
+        raise Invalid.on(
+            "outcome",
+            N_(
+                "The outcome '%(outcome)s' cannot happen on the channel '%(channel)s'. "
+                "Possible: %(choices)s."
+            ),
+            channel=Message(CHANNEL_LABELS[channel]),
+            outcome=Message(OUTCOME_LABELS[outcome]),
+            choices=tuple(Message(OUTCOME_LABELS[o]) for o in possible),
+        )
 
 
 def _occurred_at(raw, *, now: datetime) -> datetime:

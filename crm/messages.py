@@ -26,16 +26,21 @@ class Message:
     def render(self, translate=lambda s: s) -> str:
         """The message in the language of `translate` (identity: English).
 
-        A parameter that is itself a Message (a group's name in a sentence) is translated too.
+        A parameter that is itself a Message (a group's name in a sentence) is translated too,
+        and so is a tuple of Messages (joined with commas).
         """
         text = translate(self.msgid)
         if not self.params:
             return text
-        params = {
-            name: value.render(translate) if isinstance(value, Message) else value
-            for name, value in self.params.items()
-        }
-        return text % params
+        return text % {name: _rendered(value, translate) for name, value in self.params.items()}
+
+
+def _rendered(value, translate):
+    if isinstance(value, Message):
+        return value.render(translate)
+    if isinstance(value, tuple) and all(isinstance(item, Message) for item in value):
+        return ", ".join(item.render(translate) for item in value)
+    return value
 
 
 class Invalid(Exception):

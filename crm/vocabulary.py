@@ -56,6 +56,40 @@ FAILED_OUTCOMES = frozenset(
     {Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE, Outcome.DECLINED, Outcome.WRONG_CONTACT}
 )
 
+# The outcomes that can happen on each channel (docs/rules-of-reach.md#channels-and-outcomes):
+# any other pair is refused, and the contact form offers only these.
+_ANY = tuple(Outcome)
+_IN_PERSON = (Outcome.REACHED, Outcome.NO_ANSWER, Outcome.DECLINED, Outcome.PLANNED)
+_POSTED = (Outcome.REACHED, Outcome.WRONG_CONTACT, Outcome.PLANNED)
+CHANNEL_OUTCOMES: dict[str, tuple[str, ...]] = {
+    Channel.PHONE: _ANY,
+    Channel.SMS: _ANY,
+    # nobody there is "no answer"; nobody takes a message at the door
+    Channel.VISIT: (
+        Outcome.REACHED,
+        Outcome.NO_ANSWER,
+        Outcome.DECLINED,
+        Outcome.WRONG_CONTACT,
+        Outcome.PLANNED,
+    ),
+    # they came / it happened, or they did not come
+    Channel.MEETING: _IN_PERSON,
+    Channel.EVENT: _IN_PERSON,
+    Channel.INTERMEDIARY: _IN_PERSON,
+    # reached: they answered; wrong contact: it bounced
+    Channel.EMAIL: (
+        Outcome.REACHED,
+        Outcome.NO_ANSWER,
+        Outcome.DECLINED,
+        Outcome.WRONG_CONTACT,
+        Outcome.PLANNED,
+    ),
+    # reached: sent and not returned; wrong contact: returned
+    Channel.LETTER: _POSTED,
+    Channel.NEWSLETTER: _POSTED,
+    Channel.ONLINE: (Outcome.REACHED, Outcome.PLANNED),
+}
+
 
 class RelationType(StrEnum):
     MEMBER_OF = "member_of"

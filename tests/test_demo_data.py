@@ -342,3 +342,11 @@ def test_demo_data_makes_the_existing_accounts_the_authors_of_the_contacts(
     session.commit()
     authors = Counter(session.scalars(select(ContactLog.created_by_id)))
     assert set(authors) == {staff.id, coordinator.id}
+
+
+def test_every_demo_contact_has_an_outcome_its_channel_can_have(demo):
+    from tests.domain.test_contacts import POSSIBLE
+
+    pairs = set(demo.execute(select(ContactLog.channel, ContactLog.outcome).distinct()).all())
+
+    assert pairs and {(c, o) for c, o in pairs if o not in POSSIBLE[c]} == set()

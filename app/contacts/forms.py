@@ -1,5 +1,6 @@
 """The quick contact form: one screen, a few seconds, also on a phone."""
 
+import json
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,13 +9,23 @@ from wtforms import SelectField, StringField, TextAreaField
 
 from app.forms import vocabulary_choices
 from crm.clock import CITY_TIMEZONE
-from crm.vocabulary import CHANNEL_LABELS, DIRECTION_LABELS, OUTCOME_LABELS
+from crm.vocabulary import CHANNEL_LABELS, CHANNEL_OUTCOMES, DIRECTION_LABELS, OUTCOME_LABELS
+
+# What static/bereik.js reads to offer only the outcomes the chosen channel can have.
+OUTCOMES_BY_CHANNEL = json.dumps(
+    {str(c): [str(o) for o in os] for c, os in CHANNEL_OUTCOMES.items()}
+)
 
 
 class ContactForm(FlaskForm):
     """Log (or edit) one contact; values are validated by crm.contacts."""
 
-    channel = SelectField(_l("Channel"), default="phone", validate_choice=False)
+    channel = SelectField(
+        _l("Channel"),
+        default="phone",
+        validate_choice=False,
+        render_kw={"data-outcomes": OUTCOMES_BY_CHANNEL},
+    )
     direction = SelectField(_l("Direction"), default="outgoing", validate_choice=False)
     outcome = SelectField(_l("Outcome"), default="reached", validate_choice=False)
     occurred_at = StringField(_l("When"), render_kw={"type": "datetime-local"})

@@ -12,3 +12,23 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("details.more-filters").forEach(function (d) { d.open = true; });
   }
 });
+
+// The contact form offers only the outcomes the chosen channel can have (crm.vocabulary's
+// CHANNEL_OUTCOMES, in the channel field's data-outcomes); the server refuses the others anyway.
+function offerPossibleOutcomes(channel) {
+  var outcome = channel.form && channel.form.querySelector("select[name=outcome]");
+  if (!outcome) { return; }
+  var possible = JSON.parse(channel.getAttribute("data-outcomes"))[channel.value] || [];
+  Array.prototype.forEach.call(outcome.options, function (option) {
+    var allowed = possible.indexOf(option.value) >= 0;
+    option.disabled = !allowed;
+    option.hidden = !allowed;
+  });
+  if (possible.indexOf(outcome.value) < 0 && possible.length) { outcome.value = possible[0]; }
+}
+document.addEventListener("change", function (event) {
+  if (event.target.matches("select[data-outcomes]")) { offerPossibleOutcomes(event.target); }
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-outcomes]").forEach(offerPossibleOutcomes);
+});

@@ -516,3 +516,72 @@ def test_follow_ups_without_an_author_are_nobodys(session, make_actor, make_cont
     make_contact(make_actor(), user_id=None, follow_up_on=date(2026, 6, 12))
 
     assert open_follow_ups(session, user_id=None) == []
+
+
+# --- the outcomes a channel can have (docs/rules-of-reach.md#channels-and-outcomes) ---------
+
+POSSIBLE = {
+    "phone": {"reached", "no_answer", "left_message", "declined", "wrong_contact", "planned"},
+    "sms": {"reached", "no_answer", "left_message", "declined", "wrong_contact", "planned"},
+    "visit": {"reached", "no_answer", "declined", "wrong_contact", "planned"},
+    "meeting": {"reached", "no_answer", "declined", "planned"},
+    "event": {"reached", "no_answer", "declined", "planned"},
+    "intermediary": {"reached", "no_answer", "declined", "planned"},
+    "email": {"reached", "no_answer", "declined", "wrong_contact", "planned"},
+    "letter": {"reached", "wrong_contact", "planned"},
+    "newsletter": {"reached", "wrong_contact", "planned"},
+    "online": {"reached", "planned"},
+}
+OUTCOMES = ("reached", "no_answer", "left_message", "declined", "wrong_contact", "planned")
+PAIRS = [(channel, outcome) for channel in POSSIBLE for outcome in OUTCOMES]
+
+
+@pytest.mark.parametrize(
+    ("channel", "outcome"), [pair for pair in PAIRS if pair[1] not in POSSIBLE[pair[0]]]
+)
+def test_an_outcome_that_cannot_happen_on_the_channel_is_refused_and_nothing_stored(
+    session, make_actor, channel, outcome
+):
+    actor = make_actor(name="Vzw De Brug", kind="poverty_organisation")
+
+    with pytest.raises(Invalid) as refused:
+        log_contact(session, actor_id=actor.id, channel=channel, outcome=outcome, now=NOW)
+
+    assert list(refused.value.errors) == ["outcome"]
+    assert count(session, ContactLog) == 0
+
+
+@pytest.mark.parametrize(
+    ("channel", "outcome"), [pair for pair in PAIRS if pair[1] in POSSIBLE[pair[0]]]
+)
+def test_every_outcome_that_can_happen_on_the_channel_is_stored(
+    session, make_actor, channel, outcome
+):
+    actor = make_actor(name="Vzw De Brug", kind="poverty_organisation")
+
+    log_contact(session, actor_id=actor.id, channel=channel, outcome=outcome, now=NOW)
+
+    assert count(session, ContactLog) == 1
+
+
+def test_the_refusal_names_the_channel_the_outcome_and_what_is_possible(session, make_actor):
+    actor = make_actor(name="Vzw De Brug", kind="poverty_organisation")
+
+    with pytest.raises(Invalid) as refused:
+        log_contact(session, actor_id=actor.id, channel="visit", outcome="left_message", now=NOW)
+
+    (message,) = refused.value.errors["outcome"]
+    assert message.render() == (
+        "The outcome 'Left a message' cannot happen on the channel 'Visit'. "
+        "Possible: Reached, No answer, Declined, Wrong contact details, Planned."
+    )
+
+
+def test_an_edit_cannot_make_the_pair_impossible_either(session, make_actor):
+    actor = make_actor(name="Vzw De Brug", kind="poverty_organisation")
+    contact = log_contact(
+        session, actor_id=actor.id, channel="phone", outcome="left_message", now=NOW
+    )
+
+    with pytest.raises(Invalid):
+        edit_contact(session, contact.id, user_id=None, channel="visit", now=NOW)

@@ -72,6 +72,35 @@ def test_bad_contact_input_is_refused_and_nothing_is_stored(
     assert contact_count(session) == 0
 
 
+def test_a_visit_that_left_a_message_is_refused_in_dutch_and_nothing_is_stored(
+    staff, client, make_actor, session
+):
+    actor = make_actor()
+
+    response = post_form(
+        client,
+        f"/actors/{actor.id}/contacts",
+        {**CALL, "channel": "visit", "outcome": "left_message"},
+    )
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert (
+        "De uitkomst &#39;Bericht ingesproken&#39; kan niet bij het kanaal &#39;Bezoek&#39;."
+        in page
+    )
+    assert contact_count(session) == 0
+
+
+def test_the_channel_field_carries_the_outcomes_each_channel_can_have(staff, client, make_actor):
+    actor = make_actor()
+
+    page = client.get(f"/actors/{actor.id}").get_data(as_text=True)
+
+    assert 'data-outcomes="{&#34;phone&#34;: [&#34;reached&#34;' in page
+    assert "&#34;online&#34;: [&#34;reached&#34;, &#34;planned&#34;]" in page
+
+
 def test_editing_a_contact_keeps_who_edited_it_and_when(staff, client, make_actor, session):
     actor = make_actor()
     contact = log_contact(
