@@ -2,6 +2,7 @@
 functions of the stakeholder graph."""
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -206,3 +207,15 @@ def _sentence(dimension, key, total, direct, flag) -> Message:
         direct=direct,
         total=total,
     )
+
+
+def groups_by_flag(groups: Iterable[GroupReach]) -> list[tuple[str, list[GroupReach]]]:
+    """The flagged groups under their flag, under-reached first (GroupFlag's order), each list
+    in the order given; a flag without groups is left out, and so is every unflagged group.
+
+    The print report names each flag once, as a heading, instead of after every group."""
+    by_flag: dict[str, list[GroupReach]] = {str(flag): [] for flag in GroupFlag}
+    for group in groups:
+        if group.flag is not None:
+            by_flag.setdefault(str(group.flag), []).append(group)
+    return [(flag, listed) for flag, listed in by_flag.items() if listed]

@@ -143,13 +143,11 @@ def groups_of(analysis: Analysis, dimension: str, filters: AnalysisFilter) -> li
     return sorted((g for g in groups if g.dimension == dimension), key=lambda g: g.key)
 
 
-def power_interest_rows(analysis: Analysis, filters: AnalysisFilter, *, limit: int) -> list[dict]:
-    """The actors of the grid with their quadrant, the ones needing attention first; empty
-    above `limit` actors (the grid then counts them per score: `power_interest_cells`)."""
+def power_interest_rows(analysis: Analysis, filters: AnalysisFilter) -> list[dict]:
+    """The actors of the grid with their quadrant, the ones needing attention first (asked at
+    the grid's actor level only; above it the grid counts them: `power_interest_cells`)."""
     chosen = filters.actor_ids(analysis)
     G = analysis.graph
-    if (len(G) - 1 if chosen is None else len(chosen)) > limit:  # the city is no actor
-        return []
     nodes = [n for n, _ in actor_nodes(G)] if chosen is None else [n for n in chosen if n in G]
     rows = [
         {

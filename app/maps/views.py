@@ -25,10 +25,9 @@ from app.paging import page_number
 from crm import actors as actor_service
 from crm.paging import page_of
 from crm.vocabulary import KIND_LABELS, ReachStatus
-from mapping.figures.dashboard import groups_by_flag
 from mapping.filters import AnalysisFilter
 from mapping.links import NO_DISTRICT
-from mapping.reach import group_name
+from mapping.reach import group_name, groups_by_flag
 
 TABLE_ROWS = 100  # actors a page in the network map's table view: the map shows them all
 
@@ -91,11 +90,7 @@ def power_interest():
         choices=filter_choices(),
         figures=[embedded("power-interest", figure)],
         level=level,
-        rows=(
-            charts.power_interest_rows(analysis, ask.filters, limit=ask.node_limit)
-            if level == "actor"
-            else []
-        ),
+        rows=(charts.power_interest_rows(analysis, ask.filters) if level == "actor" else []),
         cells=charts.power_interest_cells(analysis, ask.filters) if level == "cell" else [],
         statuses=list(ReachStatus),
     )

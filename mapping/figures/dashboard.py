@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from crm.messages import N_
-from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, GroupFlag, ReachStatus
+from crm.vocabulary import CHANNEL_LABELS, KIND_LABELS, ReachStatus
 from mapping.analysis import Analysis
 from mapping.dashboard import DIRECT, MonthReach, is_running
 from mapping.figures.style import SHARE_COLOURSCALE, STATUS_COLOURS, Translate, identity, kind_order
@@ -91,6 +91,8 @@ def reach_bar_figure(
         line={"color": "#000000", "width": 2, "dash": "dash"},
         annotation_text=translate(N_("Threshold")) + f" {threshold:.0%}",
         annotation_position="top right",
+        # on a narrow chart the label may lie over a bar: keep it readable there
+        annotation_bgcolor="rgba(255,255,255,0.85)",
     )
     title = (
         N_("Reached directly per kind")
@@ -315,15 +317,3 @@ def channel_mix_figure(analysis: Analysis, *, translate: Translate = identity) -
         meta={"totals": [totals[k] for k in kinds]},
     )
     return fig
-
-
-def groups_by_flag(groups: Iterable[GroupReach]) -> list[tuple[str, list[GroupReach]]]:
-    """The flagged groups under their flag, under-reached first (GroupFlag's order), each list
-    in the order given; a flag without groups is left out, and so is every unflagged group.
-
-    The print report names each flag once, as a heading, instead of after every group."""
-    by_flag: dict[str, list[GroupReach]] = {str(flag): [] for flag in GroupFlag}
-    for group in groups:
-        if group.flag is not None:
-            by_flag.setdefault(str(group.flag), []).append(group)
-    return [(flag, listed) for flag, listed in by_flag.items() if listed]

@@ -140,10 +140,12 @@ def notable_actors(analysis: Analysis, nodes: Iterable[int]) -> list[int]:
     highest first)."""
     shown = set(nodes)
     poverty = [n for n in analysis.poverty_flagged if n in shown]
-    brokers = sorted(
-        {b.actor_id for b in analysis.brokers if b.actor_id in shown} - set(poverty),
-        key=lambda n: -max(b.unreached_neighbours for b in analysis.brokers if b.actor_id == n),
-    )
+    reaches: dict[int, int] = {}  # a broker to several groups: the most unreached it knows
+    for broker in analysis.brokers:
+        if broker.actor_id in shown and broker.actor_id not in poverty:
+            known = reaches.get(broker.actor_id, 0)
+            reaches[broker.actor_id] = max(known, broker.unreached_neighbours)
+    brokers = sorted(reaches, key=lambda n: (-reaches[n], n))
     G = analysis.graph
     influential = sorted(
         (n for n in shown - set(poverty) - set(brokers) if is_high(G.nodes[n]["influence"])),

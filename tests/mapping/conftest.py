@@ -78,3 +78,16 @@ def forget_cached_analyses():
     clear_cache()
     yield
     clear_cache()
+
+
+def dashboard_rows() -> list[dict]:
+    """Residents: 2 of 4 reached directly over two districts; businesses: 1 of 3."""
+    return [
+        row(1, "R1", **direct(5)),
+        row(2, "R2", **digital(5)),
+        row(3, "R3", district="Sinaai", **direct(5)),
+        row(4, "R4", district="Sinaai"),
+        row(5, "B1", kind="business", **direct(5)),
+        row(6, "B2", kind="business"),
+        row(7, "B3", kind="business", **attempted(5)),
+    ]

@@ -19,9 +19,9 @@ from mapping.figures import (
     reach_heatmap_figure,
     reach_over_time_figure,
 )
-from mapping.figures.dashboard import groups_by_flag, share_ticks
-from mapping.reach import GroupReach
-from tests.mapping.conftest import DEFAULTS, NOW, attempted, digital, direct, graph, row
+from mapping.figures.dashboard import share_ticks
+from mapping.reach import GroupReach, groups_by_flag
+from tests.mapping.conftest import DEFAULTS, NOW, dashboard_rows, graph, row
 
 # NOW is 10 June 2026, 12:00 UTC: June 2026 is the running month, July 2024 the first of 24.
 DISTRICTS = {"Sint-Niklaas", "Sinaai", "Belsele"}
@@ -38,13 +38,7 @@ def city(settings: ReachSettings = DEFAULTS, now: datetime = NOW):
         channel_mix={"resident": {"phone": 3, "email": 4}, "business": {"visit": 2}},
     )
     rows = [
-        row(1, "R1", **direct(5)),
-        row(2, "R2", **digital(5)),
-        row(3, "R3", district="Sinaai", **direct(5)),
-        row(4, "R4", district="Sinaai"),
-        row(5, "B1", kind="business", **direct(5)),
-        row(6, "B2", kind="business"),
-        row(7, "B3", kind="business", **attempted(5)),
+        *dashboard_rows(),
         row(8, "Vzw Kompas", kind="poverty_organisation", district="Belsele"),
     ]
     G = graph(rows, settings=settings, now=now)

@@ -23,7 +23,16 @@ from mapping.figures import (
     reach_bar_figure,
     reach_heatmap_figure,
 )
-from tests.mapping.conftest import DEFAULTS, NOW, attempted, digital, direct, graph, row
+from tests.mapping.conftest import (
+    DEFAULTS,
+    NOW,
+    attempted,
+    dashboard_rows,
+    digital,
+    direct,
+    graph,
+    row,
+)
 
 
 def analysis_of(actors, relations=(), settings=DEFAULTS):
@@ -426,18 +435,7 @@ def test_power_interest_has_quadrant_lines_labels_title_and_axes():
 
 def dashboard_analysis():
     """Residents: 2 of 4 direct (two districts); businesses: 1 of 3 direct (one district)."""
-    return analysis_of(
-        [
-            row(1, "R1", **direct(5)),
-            row(2, "R2", **digital(5)),
-            row(3, "R3", district="Sinaai", **direct(5)),
-            row(4, "R4", district="Sinaai"),
-            row(5, "B1", kind="business", **direct(5)),
-            row(6, "B2", kind="business"),
-            row(7, "B3", kind="business", **attempted(5)),
-        ],
-        settings=ReachSettings(threshold=0.4),
-    )
+    return analysis_of(dashboard_rows(), settings=ReachSettings(threshold=0.4))
 
 
 def test_reach_bars_per_kind_and_the_threshold_line():
