@@ -365,7 +365,9 @@ def _drawn_network(analysis, nodes, positions, *, title, translate, rings, ego=N
     faint circles of the `rings`' radii."""
     G = analysis.graph.subgraph(positions)
     relations = sorted((s, t) for s, t in G.edges() if CITY not in (s, t))
-    city_links = sorted((s, t) for s, t in G.edges() if CITY in (s, t))
+    # An edge of the city comes as (city, actor) or (actor, city): sort by the actor alone.
+    reached = sorted(t if s == CITY else s for s, t in G.edges() if CITY in (s, t))
+    city_links = [(CITY, actor) for actor in reached]
     figure = go.Figure(
         _lines(relations, positions, name=translate(N_("Relations")), colour="#AAAAAA")
     )
