@@ -4,11 +4,12 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.actors.forms import ActorForm, ConfirmForm, RelationForm
 from app.analysis import current_analysis
 from app.auth import permission_required
-from app.contacts.forms import ContactForm
+from app.contacts.forms import NewContactForm
 from app.extensions import db
 from app.forms import vocabulary_choices
 from app.outreach.forms import ClaimForm
@@ -167,7 +168,11 @@ def render_actor_page(actor, *, contact_form=None, relation_form=None):
         relations=relation_service.relations_of(db.session, actor.id),
         contacts=contacts,
         contact_form=contact_form
-        or ContactForm(formdata=None, **({"channel": channel} if channel else {})),
+        or NewContactForm.rendered(
+            user_id=current_user.id,
+            actor_id=actor.id,
+            **({"channel": channel} if channel else {}),
+        ),
         relation_form=relation_form or _relation_form(formdata=None),
         confirm_form=ConfirmForm(),
         outreach=actor_outreach(analysis, actor.id, claim_of_actor(db.session, actor.id)),

@@ -2,7 +2,7 @@
 (crm.contacts.log_contact_once; docs/architecture.md#storage)."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from crm.contacts import log_contact_once
 from crm.messages import Invalid

@@ -8,7 +8,7 @@ import pytest
 from crm.contacts import log_contact
 from crm.models import ActorClaim
 from crm.relations import add_relation
-from tests.conftest import csrf_token, post_form
+from tests.conftest import csrf_token, post_contact_form, post_form
 
 VISIT_REASON = "Poverty organisations are reached in person: visit them."
 REACHED_CALL = {"channel": "phone", "direction": "outgoing", "outcome": "reached"}
@@ -269,7 +269,7 @@ def test_a_reached_call_logged_through_the_quick_form_updates_status_figures_and
     assert called.id in listed_actor_ids(before)
     assert "Businesses: 1 of 5 reached directly" in before
 
-    response = post_form(client, f"/actors/{called.id}/contacts", REACHED_CALL)
+    response = post_contact_form(client, called.id, REACHED_CALL)
 
     assert response.status_code == 302
     actor_page = text_of(client.get(f"/actors/{called.id}?lang=en"))
@@ -284,9 +284,9 @@ def test_a_reached_call_logged_through_the_quick_form_updates_status_figures_and
 
 
 def test_a_visit_to_a_poverty_organisation_takes_it_off_the_plan(coordinator, client, zonnebloem):
-    post_form(
+    post_contact_form(
         client,
-        f"/actors/{zonnebloem.id}/contacts",
+        zonnebloem.id,
         {"channel": "visit", "direction": "outgoing", "outcome": "reached"},
     )
 
@@ -490,9 +490,9 @@ def test_a_claimed_actor_reached_in_the_meantime_can_be_given_back(
 ):
     login(make_user("staff"))
     post_form(client, f"/outreach/claims/{zonnebloem.id}", {})
-    post_form(
+    post_contact_form(
         client,
-        f"/actors/{zonnebloem.id}/contacts",
+        zonnebloem.id,
         {"channel": "visit", "direction": "outgoing", "outcome": "reached"},
     )
 
