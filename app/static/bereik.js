@@ -32,3 +32,21 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-outcomes]").forEach(offerPossibleOutcomes);
 });
+
+// One tap is one contact: once a form with a one-time token is sent, its buttons wait for the
+// answer. A convenience only: the server stores a resent token once (crm.contacts).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || !form.querySelector("input[name=submission_token]")) { return; }
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.disabled = true;
+    button.setAttribute("data-sent", "");
+  });
+});
+// Back to a page kept in the browser's cache: the buttons work again (the server decides).
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("button[data-sent]").forEach(function (button) {
+    button.disabled = false;
+    button.removeAttribute("data-sent");
+  });
+});
