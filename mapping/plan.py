@@ -5,19 +5,25 @@ Plain functions over a `mapping.Analysis` (no request, no database), so that the
 actor page and `flask reach report` show the same work.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict, deque
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from crm.messages import Message
 from crm.models import ActorClaim
 from crm.paging import Page, page_of
-from crm.vocabulary import Channel, GroupFlag, NextAction
+from crm.vocabulary import KIND_PLURAL_LABELS, Channel, GroupFlag, Kind, NextAction
 from mapping.analysis import Analysis
 from mapping.filters import AnalysisFilter
 from mapping.outreach import Recommendation
-from mapping.reach import GroupReach
+from mapping.reach import GroupReach, group_name
 
-TOP = 10  # actors shown per group on the plan; the group's own page lists them all
+# The plan is a work list, not a wall: the day's actions first, then each group folded with a
+# preview of its best actions, a page of groups at a time; a group's own page lists them all.
+TODAY = 12  # actions under "Today", one per actor, spread over the flagged groups
+PREVIEW = 3  # actions shown inside each folded group
+GROUPS_PER_PAGE = 8
+POVERTY = "poverty_organisation"  # the "group" of poverty organisations flagged one by one
 
 # The channel the quick contact form starts on when one follows a recommendation: finding
 # details usually starts with a phone call to someone who knows them.
@@ -41,18 +47,22 @@ class PlanGroup:
 class Plan:
     """What the outreach plan page shows."""
 
+    today: list[Recommendation]
     poverty: Page[Recommendation]
-    under_reached: list[PlanGroup]
+    groups: Page[PlanGroup]  # the under-reached groups, furthest below the threshold first
     too_few_known: list[GroupReach]
+    to_reach: int  # actors with a next action inside the filters
 
     @property
     def is_empty(self) -> bool:
-        return not (self.poverty.total or self.under_reached or self.too_few_known)
+        return not (self.poverty.total or self.groups.total or self.too_few_known)
 
     def actor_ids(self) -> set[int]:
-        """The actors listed on the page."""
-        pages = [self.poverty, *(g.actions for g in self.under_reached)]
-        return {r.actor_id for page in pages for r in page.items}
+        """The actors listed on the page, and the introducers their rows name."""
+        shown = [*self.today, *self.poverty.items]
+        shown += [r for g in self.groups.items for r in g.actions.items]
+        introducers = {r.introducer_id for r in shown if r.introducer_id is not None}
+        return {r.actor_id for r in shown} | introducers
 
 
 @dataclass(frozen=True)
@@ -85,8 +95,16 @@ class ActorOutreach:
         return self.claim.user.name if self.claim else None
 
 
-def build_plan(analysis: Analysis, filters: AnalysisFilter, *, top: int = TOP) -> Plan:
-    """The flagged groups and poverty organisations, each with its first `top` actions."""
+def build_plan(
+    analysis: Analysis,
+    filters: AnalysisFilter,
+    *,
+    group_page: int = 1,
+    busy: Collection[int] = (),
+) -> Plan:
+    """The day's actions, the poverty organisations and a page of under-reached groups, each
+    with a preview of its best actions; `busy` actors (claimed by a colleague) are left out of
+    the day's actions."""
     ranked = filters.recommendations(analysis)
     by_group: dict[str, list[Recommendation]] = defaultdict(list)
     for recommendation in ranked:
@@ -95,14 +113,71 @@ def build_plan(analysis: Analysis, filters: AnalysisFilter, *, top: int = TOP) -
     under_reached, too_few_known = [], []
     for group in flagged_groups(analysis, filters, ranked=ranked):
         if group.flag == GroupFlag.UNDER_REACHED:
-            under_reached.append(PlanGroup(group, page_of(by_group[group.ident], 1, top)))
+            actions = by_group[group.ident]
+            under_reached.append(PlanGroup(group, page_of(actions, 1, PREVIEW)))
         else:
             too_few_known.append(group)
+    under_reached.sort(key=lambda g: (g.group.share_direct, -g.actions.total))
     return Plan(
-        poverty=page_of(poverty_actions(analysis, ranked), 1, top),
-        under_reached=under_reached,
+        today=todays_actions([r for r in ranked if r.actor_id not in busy]),
+        poverty=page_of(poverty_actions(analysis, ranked), 1, PREVIEW),
+        groups=page_of(under_reached, group_page, GROUPS_PER_PAGE),
         too_few_known=too_few_known,
+        to_reach=len(ranked),
     )
+
+
+def todays_actions(ranked: Sequence[Recommendation], *, size: int = TODAY) -> list[Recommendation]:
+    """The best `size` actions spread over the groups, one per actor, best first.
+
+    Round by round, each group (the one with the best action first) gives its best action not
+    chosen yet, so one big group cannot fill the day while another is never called.
+    """
+    queues: dict[str, deque[Recommendation]] = defaultdict(deque)
+    for recommendation in ranked:
+        for ident in recommendation.groups:
+            queues[ident].append(recommendation)
+    chosen: dict[int, Recommendation] = {}
+    while len(chosen) < size and any(queues.values()):
+        for queue in queues.values():
+            while queue and queue[0].actor_id in chosen:
+                queue.popleft()
+            if queue and len(chosen) < size:
+                recommendation = queue.popleft()
+                chosen[recommendation.actor_id] = recommendation
+    return sorted(chosen.values(), key=lambda r: -r.priority)
+
+
+# The most telling groups first when a row names why an actor is on the list.
+GROUP_ORDER = ("kind_district", "theme", "district", "kind")
+GROUPS_NAMED = 3
+
+
+def groups_in_words(
+    idents: Iterable[str], *, limit: int = GROUPS_NAMED
+) -> tuple[list[Message], int]:
+    """The names of an actor's flagged groups, most telling first and each name once, cut at
+    `limit`; with how many more there are."""
+
+    def rank(ident: str) -> int:
+        dimension = ident.partition(":")[0]
+        return GROUP_ORDER.index(dimension) if dimension in GROUP_ORDER else len(GROUP_ORDER)
+
+    names: list[Message] = []
+    for ident in sorted(idents, key=rank):
+        name = group_label(ident)
+        if name not in names:
+            names.append(name)
+    return names[:limit], max(0, len(names) - limit)
+
+
+def group_label(ident: str) -> Message:
+    """A flagged group's name from its ident: 'kind_district:business/Belsele' -> 'Businesses
+    in Belsele'; the poverty organisations flagged one by one are named as their kind."""
+    if ident == POVERTY:
+        return Message(KIND_PLURAL_LABELS[Kind.POVERTY_ORGANISATION])
+    dimension, _, key = ident.partition(":")
+    return group_name(dimension, key)
 
 
 def flagged_groups(
