@@ -28,7 +28,8 @@ def in_first_screen(page: Page, locator) -> bool:
     box = locator.bounding_box()
     height = page.viewport_size["height"]
     scrolled = page.evaluate("window.scrollY")
-    return scrolled == 0 and box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+    inside = box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+    return scrolled == 0 and inside
 
 
 @pytest.mark.parametrize("device", [DESKTOP, PHONE], ids=["desktop", "phone"])
