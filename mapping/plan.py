@@ -5,8 +5,7 @@ Plain functions over a `mapping.Analysis` (no request, no database), so that the
 actor page and `flask reach report` show the same work.
 """
 
-from collections import defaultdict, deque
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from crm.messages import Message
@@ -15,7 +14,8 @@ from crm.paging import Page, page_of
 from crm.vocabulary import KIND_PLURAL_LABELS, Channel, GroupFlag, Kind, NextAction
 from mapping.analysis import Analysis
 from mapping.filters import AnalysisFilter
-from mapping.outreach import Recommendation
+from mapping.outreach import POVERTY_FLAG as POVERTY
+from mapping.outreach import Recommendation, actions_by_group
 from mapping.reach import GroupReach, group_name
 
 # The plan is a work list, not a wall: the day's actions first, then each group folded with a
@@ -23,7 +23,6 @@ from mapping.reach import GroupReach, group_name
 TODAY = 12  # actions under "Today", one per actor, spread over the flagged groups
 PREVIEW = 3  # actions shown inside each folded group
 GROUPS_PER_PAGE = 8
-POVERTY = "poverty_organisation"  # the "group" of poverty organisations flagged one by one
 
 # The channel the quick contact form starts on when one follows a recommendation: finding
 # details usually starts with a phone call to someone who knows them.
@@ -105,46 +104,51 @@ def build_plan(
     """The day's actions, the poverty organisations and a page of under-reached groups, each
     with a preview of its best actions; `busy` actors (claimed by a colleague) are left out of
     the day's actions."""
-    ranked = filters.recommendations(analysis)
-    by_group: dict[str, list[Recommendation]] = defaultdict(list)
-    for recommendation in ranked:
-        for ident in recommendation.groups:
-            by_group[ident].append(recommendation)
+    if filters.active:
+        ranked = filters.recommendations(analysis)
+        by_group = actions_by_group(ranked)
+    else:  # the analysis indexed its actions once
+        ranked, by_group = analysis.recommendations, analysis.actions_by_group
     under_reached, too_few_known = [], []
-    for group in flagged_groups(analysis, filters, ranked=ranked):
+    for group in flagged_groups(analysis, filters, with_work=by_group.keys()):
         if group.flag == GroupFlag.UNDER_REACHED:
-            actions = by_group[group.ident]
-            under_reached.append(PlanGroup(group, page_of(actions, 1, PREVIEW)))
+            under_reached.append(PlanGroup(group, page_of(by_group[group.ident], 1, PREVIEW)))
         else:
             too_few_known.append(group)
     under_reached.sort(key=lambda g: (g.group.share_direct, -g.actions.total))
     return Plan(
-        today=todays_actions([r for r in ranked if r.actor_id not in busy]),
-        poverty=page_of(poverty_actions(analysis, ranked), 1, PREVIEW),
+        today=todays_actions(by_group, busy=busy),
+        poverty=page_of(by_group.get(POVERTY, []), 1, PREVIEW),
         groups=page_of(under_reached, group_page, GROUPS_PER_PAGE),
         too_few_known=too_few_known,
         to_reach=len(ranked),
     )
 
 
-def todays_actions(ranked: Sequence[Recommendation], *, size: int = TODAY) -> list[Recommendation]:
-    """The best `size` actions spread over the groups, one per actor, best first.
+def todays_actions(
+    by_group: Mapping[str, Sequence[Recommendation]],
+    *,
+    busy: Collection[int] = (),
+    size: int = TODAY,
+) -> list[Recommendation]:
+    """The best `size` actions spread over the groups, one per actor and none of `busy`, best
+    first.
 
-    Round by round, each group (the one with the best action first) gives its best action not
-    chosen yet, so one big group cannot fill the day while another is never called.
+    Round by round, each group (in the order given: the one with the best action first) gives
+    its best action not chosen yet, so one big group cannot fill the day while another is
+    never called.
     """
-    queues: dict[str, deque[Recommendation]] = defaultdict(deque)
-    for recommendation in ranked:
-        for ident in recommendation.groups:
-            queues[ident].append(recommendation)
+    queues = [iter(actions) for actions in by_group.values()]
     chosen: dict[int, Recommendation] = {}
-    while len(chosen) < size and any(queues.values()):
-        for queue in queues.values():
-            while queue and queue[0].actor_id in chosen:
-                queue.popleft()
-            if queue and len(chosen) < size:
-                recommendation = queue.popleft()
-                chosen[recommendation.actor_id] = recommendation
+    while queues and len(chosen) < size:
+        for queue in list(queues):
+            found = next(
+                (r for r in queue if r.actor_id not in chosen and r.actor_id not in busy), None
+            )
+            if found is None:
+                queues.remove(queue)
+            elif len(chosen) < size:
+                chosen[found.actor_id] = found
     return sorted(chosen.values(), key=lambda r: -r.priority)
 
 
@@ -185,14 +189,17 @@ def flagged_groups(
     filters: AnalysisFilter,
     *,
     ranked: Sequence[Recommendation] | None = None,
+    with_work: Collection[str] | None = None,
 ) -> list[GroupReach]:
     """The flagged groups with work inside the filters, in the analysis's order.
 
-    An under-reached group counts when one of its actions passes the filters; a group with too
-    few known actors (nothing to call yet) when one of its actors does and no action is asked.
+    An under-reached group counts when one of its actions passes the filters (`with_work`: the
+    groups with such an action, when known); a group with too few known actors (nothing to
+    call yet) when one of its actors does and no action is asked.
     """
-    ranked = filters.recommendations(analysis) if ranked is None else ranked
-    with_work = {ident for r in ranked for ident in r.groups}
+    if with_work is None:
+        ranked = filters.recommendations(analysis) if ranked is None else ranked
+        with_work = {ident for r in ranked for ident in r.groups}
     passes = filters.actor_test(analysis)
 
     def has_work(group: GroupReach) -> bool:

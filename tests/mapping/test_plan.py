@@ -2,7 +2,7 @@
 an actor is on the list for, in words (mapping/plan.py)."""
 
 from crm.messages import Message
-from mapping.outreach import Recommendation
+from mapping.outreach import Recommendation, actions_by_group
 from mapping.plan import groups_in_words, todays_actions
 
 
@@ -31,7 +31,7 @@ def test_the_days_actions_take_from_every_group_before_a_second_from_any():
         rec(6, 10, "theme:armoede"),
     ]
 
-    today = todays_actions(ranked, size=4)
+    today = todays_actions(actions_by_group(ranked), size=4)
 
     # The residents would fill the day on priority alone; round by round Sinaai and the
     # poverty theme get their best action in, and the list reads best first.
@@ -45,16 +45,24 @@ def test_an_actor_in_several_groups_is_listed_once():
         rec(3, 40, "district:Belsele"),
     ]
 
-    today = todays_actions(ranked, size=12)
+    today = todays_actions(actions_by_group(ranked), size=12)
 
     assert ids(today) == [1, 2, 3]
+
+
+def test_actors_on_a_colleagues_list_are_left_out_of_the_day():
+    ranked = [rec(1, 90, "kind:resident"), rec(2, 80, "kind:resident"), rec(3, 10, "theme:t")]
+
+    today = todays_actions(actions_by_group(ranked), busy={1, 3}, size=12)
+
+    assert ids(today) == [2]
 
 
 def test_the_days_actions_stop_at_the_size_and_an_empty_plan_gives_none():
     ranked = [rec(n, 100 - n, f"theme:t{n % 3}") for n in range(1, 30)]
 
-    assert len(todays_actions(ranked, size=12)) == 12
-    assert todays_actions([], size=12) == []
+    assert len(todays_actions(actions_by_group(ranked), size=12)) == 12
+    assert todays_actions({}, size=12) == []
 
 
 def test_the_groups_are_named_most_telling_first_each_once_and_cut_at_three():
