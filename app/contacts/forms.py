@@ -40,7 +40,10 @@ class ContactForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.channel.choices = vocabulary_choices(CHANNEL_LABELS)
         self.direction.choices = vocabulary_choices(DIRECTION_LABELS)
-        self.outcome.choices = vocabulary_choices(OUTCOME_LABELS)
+        # A form opened before anything happened (an introduction to ask) starts with no
+        # outcome: the person picks what happened instead of confirming "reached".
+        blank = _l("(what happened?)") if self.outcome.data == "" else None
+        self.outcome.choices = vocabulary_choices(OUTCOME_LABELS, blank=blank)
         if not self.occurred_at.data:
             self.occurred_at.data = now_for_input()
 

@@ -20,11 +20,14 @@ function offerPossibleOutcomes(channel) {
   if (!outcome) { return; }
   var possible = JSON.parse(channel.getAttribute("data-outcomes"))[channel.value] || [];
   Array.prototype.forEach.call(outcome.options, function (option) {
-    var allowed = possible.indexOf(option.value) >= 0;
+    // The empty choice ("what happened?") stays: a form opened before the call asks for it.
+    var allowed = option.value === "" || possible.indexOf(option.value) >= 0;
     option.disabled = !allowed;
     option.hidden = !allowed;
   });
-  if (possible.indexOf(outcome.value) < 0 && possible.length) { outcome.value = possible[0]; }
+  if (outcome.value !== "" && possible.indexOf(outcome.value) < 0 && possible.length) {
+    outcome.value = possible[0];
+  }
 }
 document.addEventListener("change", function (event) {
   if (event.target.matches("select[data-outcomes]")) { offerPossibleOutcomes(event.target); }
@@ -32,6 +35,19 @@ document.addEventListener("change", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-outcomes]").forEach(offerPossibleOutcomes);
 });
+
+// A button that returns to its row (the outreach plan's "#today-12") finds it again even when
+// the row sits in a folded group: open the groups around it, then bring it into view.
+function revealTarget() {
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (!target) { return; }
+  for (var node = target.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") { node.open = true; }
+  }
+  target.scrollIntoView({ block: "center" });
+}
+document.addEventListener("DOMContentLoaded", revealTarget);
+window.addEventListener("hashchange", revealTarget);
 
 // One tap is one contact: once a form with a one-time token is sent, its buttons wait for the
 // answer. A convenience only: the server stores a resent token once (crm.contacts).
