@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from crm.contacts import log_contact
 from crm.models import ActorClaim, ContactLog
 from crm.relations import add_relation
-from tests.conftest import csrf_token, post_contact_form, post_form
+from tests.conftest import contact_form_token, csrf_token, post_contact_form, post_form
 
 VISIT_REASON = "Poverty organisations are reached in person: visit them."
 REACHED_CALL = {"channel": "phone", "direction": "outgoing", "outcome": "reached"}
@@ -357,7 +357,12 @@ def test_a_log_without_a_chosen_outcome_is_refused_and_nothing_is_stored(
     response = post_form(
         client,
         f"/actors/{zonnebloem.id}/contacts?lang=en",
-        {"channel": "phone", "direction": "outgoing", "outcome": ""},
+        {
+            "channel": "phone",
+            "direction": "outgoing",
+            "outcome": "",
+            "submission_token": contact_form_token(client, zonnebloem.id),
+        },
     )
 
     assert response.status_code == 422
