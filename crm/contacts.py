@@ -234,6 +234,17 @@ def list_contacts(session: Session, actor_id: int, *, page: int = 1, per_page: i
     return paginate(session, query, page=page, per_page=per_page)
 
 
+def latest_contacts(session: Session, actor_id: int, *, limit: int = 3) -> list[ContactLog]:
+    """The actor's most recent contacts, newest first (the top of the actor page)."""
+    query = (
+        select(ContactLog)
+        .where(ContactLog.actor_id == as_id(actor_id))
+        .order_by(ContactLog.occurred_at.desc(), ContactLog.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
 def open_follow_ups(session: Session, *, user_id: int, limit: int = 200) -> list[ContactLog]:
     """The user's follow-ups not yet done, earliest (so overdue) first."""
     if as_id(user_id) is None:  # `created_by_id == None` would list orphaned follow-ups

@@ -296,6 +296,12 @@ def _stream_invitations(session: Session, export: InvitationExport) -> Iterator:
         result.close()  # a download broken off: give the cursor back
 
 
+def _number_to_dial(row) -> str:
+    """The E.164 number a tap may call: none for an actor who asked not to be phoned (a visit
+    list still shows the number, but a tap should not dial it)."""
+    return "" if row.do_not_phone or not row.phone else row.phone
+
+
 class _Labels:
     """The translated labels of kinds, channels and invitation statuses, each looked up once."""
 
@@ -428,10 +434,11 @@ class CallSheetRow:
     name: str
     kind: str  # label
     status: str  # label
-    phone: str  # national format
+    phone: str  # national format, as people read it
     email: str
     address: str
     postcode: str
+    dial: str = ""  # the same number in E.164, for a tap-to-call link (tel:)
 
 
 @dataclass(frozen=True)
@@ -482,6 +489,7 @@ def call_sheet(
                 email=row.email or "",
                 address=row.address or "",
                 postcode=row.postcode or "",
+                dial=_number_to_dial(row),
             )
         )
     order = [str(c) for c in CALL_SHEET_ORDER]

@@ -18,7 +18,7 @@ from app.transaction import command, conflict_page
 from crm import actors as actor_service
 from crm import relations as relation_service
 from crm.claims import claim_of_actor
-from crm.contacts import list_contacts
+from crm.contacts import latest_contacts, list_contacts
 from crm.messages import N_, Invalid, NotFound
 from crm.permissions import may_archive_actors, may_delete_for_good
 from crm.validation import display_phone, parse_id
@@ -150,7 +150,8 @@ def remove_relation(relation_id):
 
 
 def render_actor_page(actor, *, contact_form=None, relation_form=None):
-    """The actor page: facts, next action, relations, quick contact form and the timeline.
+    """The actor page: the call link and the latest contacts, the quick contact form, facts,
+    next action, relations and the timeline.
 
     `?channel=visit` (a recommended action or a channel) starts the quick form on that channel.
     """
@@ -166,6 +167,7 @@ def render_actor_page(actor, *, contact_form=None, relation_form=None):
         actor=actor,
         relations=relation_service.relations_of(db.session, actor.id),
         contacts=contacts,
+        latest_contacts=latest_contacts(db.session, actor.id, limit=3),
         contact_form=contact_form or _quick_contact_form(actor.id),
         relation_form=relation_form or _relation_form(formdata=None),
         confirm_form=ConfirmForm(),

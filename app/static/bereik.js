@@ -66,3 +66,30 @@ window.addEventListener("pageshow", function () {
     button.removeAttribute("data-sent");
   });
 });
+
+// On a phone a table.responsive shows each row as labelled lines (bereik.css): every cell gets
+// its column's header as data-label, so "12" still says what it counts. Done here once for every
+// table instead of by hand in each template; a label written in the template wins. Call it again
+// with the new part of the page after replacing rows.
+function labelTableCells(root) {
+  (root || document).querySelectorAll("table.responsive").forEach(function (table) {
+    var head = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!head) { return; }
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      var text = th.textContent.replace(/\s+/g, " ").trim();
+      for (var i = 0; i < th.colSpan; i++) { labels.push(text); }
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var column = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var label = cell.colSpan === 1 ? labels[column] : "";  // a spanning cell is a message
+          if (label && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+          column += cell.colSpan;
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });

@@ -8,6 +8,7 @@ from crm.actors import set_archived, update_actor
 from crm.contacts import (
     delete_contact,
     edit_contact,
+    latest_contacts,
     list_contacts,
     log_contact,
     mark_follow_up_done,
@@ -456,6 +457,24 @@ def test_contacts_at_the_same_moment_keep_the_order_they_were_logged_in_reverse(
         make_contact(actor, note=note, occurred_at=ago(hours=2))
 
     assert [c.note for c in list_contacts(session, actor.id).items] == ["second", "first"]
+
+
+def test_the_latest_contacts_are_the_actors_three_newest_newest_first(
+    session, make_actor, make_contact
+):
+    actor = make_actor()
+    other = make_actor()
+    for days in (3, 1, 5, 2, 4):
+        make_contact(actor, note=f"{days} days ago", occurred_at=ago(days=days))
+    make_contact(other, note="someone else", occurred_at=ago(hours=1))
+
+    latest = latest_contacts(session, actor.id, limit=3)
+
+    assert [c.note for c in latest] == ["1 days ago", "2 days ago", "3 days ago"]
+
+
+def test_an_actor_without_contacts_has_no_latest_contacts(session, make_actor):
+    assert latest_contacts(session, make_actor().id) == []
 
 
 # --- follow-ups ----------------------------------------------------------------------------

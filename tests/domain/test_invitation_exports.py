@@ -459,6 +459,34 @@ def test_call_sheet_leaves_out_blocked_invitees(session, event, make_actor, invi
     assert sheet.export.left_out == {"do_not_phone": 1}
 
 
+def test_call_sheet_rows_carry_the_number_to_dial_in_e164(session, event, make_actor, invite):
+    invite(make_actor(name="Zoë", phone="03 778 30 60", preferred_channel="phone"))
+    export = start_invitation_export(session, event.id, kind=CALL_SHEET, user_id=None)
+
+    zoe = call_sheet(session, export).channels[0].districts[0].rows[0]
+
+    assert (zoe.phone, zoe.dial) == ("03 778 30 60", "+3237783060")
+
+
+def test_call_sheet_offers_no_number_to_dial_for_who_asked_not_to_be_phoned(
+    session, event, make_actor, invite
+):
+    invite(
+        make_actor(
+            name="Bart",
+            phone="03 778 30 60",
+            do_not_phone=True,
+            address="Dorp 12",
+            preferred_channel="visit",
+        )
+    )
+    export = start_invitation_export(session, event.id, kind=CALL_SHEET, user_id=None)
+
+    bart = call_sheet(session, export).channels[0].districts[0].rows[0]
+
+    assert (bart.phone, bart.dial) == ("03 778 30 60", "")
+
+
 # --- phone numbers -----------------------------------------------------------------------------
 
 
