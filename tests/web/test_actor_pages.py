@@ -1,8 +1,12 @@
 """The actor pages through the test client: list, create, edit, conflict, archive, delete."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from crm.clock import utcnow
 from crm.contacts import log_contact
 from crm.models import Actor
 from tests.conftest import post_form
@@ -259,3 +263,44 @@ def test_anonymous_visitors_are_sent_to_login(client, make_actor):
         assert response.status_code == 302 and response.headers["Location"].startswith("/login"), (
             path
         )
+
+
+# --- phone first: the call link and the latest contacts at the top ------------------------------
+
+
+def test_the_actor_page_shows_the_three_latest_contacts_above_the_contact_form(
+    staff, client, session, make_actor
+):
+    actor = make_actor(name="Vzw De Vlaskop", kind="poverty_organisation", phone="03 778 30 60")
+    for days, note in ((4, "oldest"), (1, "newest"), (3, "third"), (2, "second")):
+        log_contact(
+            session,
+            actor_id=actor.id,
+            channel="phone",
+            outcome="reached",
+            note=note,
+            occurred_at=utcnow() - timedelta(days=days),
+        )
+    session.commit()
+
+    page = client.get(f"/actors/{actor.id}").get_data(as_text=True)
+
+    latest = page[page.index('id="latest-contacts"') : page.index('id="quick-contact"')]
+    notes = re.findall(r'<div class="note">(\w+)</div>', latest)
+    assert notes == ["newest", "second", "third"]
+    assert (
+        '<a class="to-timeline" href="#timeline">De hele contactgeschiedenis (4 contacten)</a>'
+        in latest
+    )
+    assert page.index('data-testid="phone" href="tel:+3237783060"') < page.index(
+        'id="quick-contact"'
+    )
+
+
+def test_an_actor_without_a_phone_says_so_where_the_call_link_would_be(staff, client, make_actor):
+    actor = make_actor(name="Vzw De Vlaskop", kind="poverty_organisation")
+
+    page = client.get(f"/actors/{actor.id}").get_data(as_text=True)
+
+    assert '<span class="hint" id="no-phone">Geen telefoonnummer gekend.</span>' in page
+    assert 'href="tel:' not in page

@@ -227,6 +227,34 @@ def test_call_sheet_shows_the_left_out_first_then_channels_and_districts(
     assert "@page { size: A4 portrait" in page
 
 
+def test_call_sheet_numbers_are_tap_to_call_links_shown_in_national_format(
+    coordinator, client, event
+):
+    page = client.get(url(event, "call-sheet")).get_data(as_text=True)
+
+    assert '<a href="tel:+3237783060">03 778 30 60</a>' in page
+
+
+def test_call_sheet_shows_no_tap_to_call_link_for_who_asked_not_to_be_phoned(
+    coordinator, client, session, make_actor, event
+):
+    visited = make_actor(
+        name="Vzw De Vlaskop",
+        kind="poverty_organisation",
+        phone="03 776 12 34",
+        do_not_phone=True,
+        address="Dorp 14",
+        district="Sinaai",
+    )
+    add_invitations(session, event.id, actor_ids=[visited.id])
+    session.commit()
+
+    page = client.get(url(event, "call-sheet")).get_data(as_text=True)
+
+    assert '<td class="nowrap phone">03 776 12 34</td>' in page
+    assert 'href="tel:+3237761234"' not in page
+
+
 # --- the export log ----------------------------------------------------------------------------
 
 
