@@ -16,6 +16,7 @@ from tests.browser.conftest import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
+PHONE_NUMBER = "03 778 30 60"
 PHONE_SCREEN = 844
 DESKTOP_SCREEN = 800
 
@@ -240,21 +241,29 @@ def test_on_a_phone_the_builders_targets_and_mix_keep_their_headers(
     assert page.evaluate(CELLS_WITHOUT_THEIR_HEADER) == []
 
 
-def test_on_a_phone_every_table_of_the_outreach_plan_keeps_its_headers(
+def test_on_a_phone_the_outreach_plans_table_keeps_its_headers(
     new_page, make_user, log_in_as, session
 ):
-    for name in ("Vzw De Vlaskop", "Welzijnsschakel Belsele", "Buurthuis De Klinge"):
-        actor = create_actor(session, name=name, kind="poverty_organisation", phone="03 778 30 60")
+    for name in ("Vzw De Vlaskop", "Welzijnsschakel Sinaai", "Buurthuis De Klinge"):
+        actor = create_actor(
+            session, name=name, kind="poverty_organisation", district="Sinaai", phone=PHONE_NUMBER
+        )
         log_contact(session, actor_id=actor.id, channel="email", outcome="reached")
-    session.commit()
+    create_actor(session, name="Marleen Verhulst", kind="resident", district="Belsele")
+    session.commit()  # one resident in Belsele: groups with too few known actors
     page = new_page(PHONE)
     log_in_as(page, make_user("coordinator"))
 
     page.goto("/outreach")
+    page.locator("#too-few-known > summary").click()
 
-    rows = page.locator("table.responsive tbody tr")
-    expect(rows.first).to_be_visible()
-    assert rows.first.evaluate(LABEL_OF_CELLS)[0] == "Actor"
+    first_row = page.locator("#too-few-known tbody tr").first
+    expect(first_row).to_be_visible()
+    assert first_row.evaluate(LABEL_OF_CELLS) == [
+        "Groep",
+        "Gekende actoren",
+        "Rechtstreeks bereikt",
+    ]
     assert page.evaluate(CELLS_WITHOUT_THEIR_HEADER) == []
 
 
