@@ -30,7 +30,7 @@ translations: install
 
 # After changing UI strings: update the catalogues, then translate the new Dutch entries.
 extract-messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k Np_:1,2 -k _l -k lazy_gettext -o app/translations/messages.pot .
 	$(BIN)/pybabel -q update -N -i app/translations/messages.pot -d app/translations
 
 lint: install

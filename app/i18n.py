@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_login import current_user
 
 from crm import permissions, vocabulary
@@ -36,7 +36,13 @@ def select_locale() -> str:
 
 def translate_message(message: Message) -> str:
     """A domain message in the user's language."""
-    return message.render(gettext)
+    return message.render(gettext, plural_form)
+
+
+def plural_form(singular: str, plural: str, n: int) -> str:
+    """The catalogue's form of a singular/plural pair for `n`, not yet formatted (flask-babel's
+    ngettext would format it with `num` alone, and a message has more parameters)."""
+    return get_translations().ngettext(singular, plural, n)
 
 
 def translate_errors(error: Invalid) -> dict[str, list[str]]:

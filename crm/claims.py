@@ -87,6 +87,15 @@ def claims_of_user(session: Session, user_id: int, *, limit: int = 200) -> list[
     return list(session.scalars(query))
 
 
+def actors_claimed_by_colleagues(session: Session, user_id: int) -> set[int]:
+    """The actors a colleague of this user has claimed: their work, not the user's today."""
+    ident = as_id(user_id)
+    query = select(ActorClaim.actor_id)
+    if ident is not None:
+        query = query.where(ActorClaim.user_id != ident)
+    return set(session.scalars(query))
+
+
 def _lock_actor(session: Session, actor_id):
     """The actor's id, name and archived flag, holding its row until commit."""
     # FOR UPDATE serialises two claims of one actor on PostgreSQL (the second then sees the

@@ -1,14 +1,18 @@
-"""Use cases on contact logs: log, edit, delete, list, follow-ups."""
+"""Use cases on contact logs: log (once per submission key), edit, delete, list, follow-ups."""
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.clock import CITY_TIMEZONE, today_in_city, utcnow
 from crm.messages import N_, Invalid, Message, NotFound
-from crm.models import TEXT_MAX, Actor, ContactLog
+from crm.models import SUBMISSION_KEY_MAX, TEXT_MAX, Actor, ContactLog
 from crm.paging import Page, paginate
 from crm.rows import get_row
 from crm.validation import as_id, clean_text, collect_errors, echo, parse_choice, parse_date
@@ -52,25 +56,127 @@ def log_contact(
     `occurred_at` defaults to `now`; a moment without a time zone is Brussels time (see
     `parse_occurred_at`).
     """
+    sent = {
+        "channel": channel,
+        "direction": direction,
+        "outcome": outcome,
+        "occurred_at": occurred_at,
+        "note": note,
+        "follow_up_on": follow_up_on,
+    }
+    return _add_contact(session, actor_id=actor_id, user_id=user_id, sent=sent, now=now)
+
+
+@dataclass(frozen=True)
+class Logged:
+    """The contact a submission key stands for, and whether this submission repeated it."""
+
+    contact: ContactLog
+    repeated: bool
+
+
+def log_contact_once(
+    session: Session,
+    *,
+    key: str,
+    user_id: int,
+    actor_id: int,
+    channel,
+    outcome,
+    direction="outgoing",
+    occurred_at=None,
+    note="",
+    follow_up_on=None,
+    same_values_only: bool = True,
+    now: datetime | None = None,
+) -> Logged:
+    """Log a contact for the user's submission key, or give the contact logged for it before.
+
+    A repeat with other values is refused (`Invalid` on `idempotency_key`) unless
+    `same_values_only` is false: a page's form token stands for the rendered form, whatever was
+    typed in it the second time.
+    """
+    key = clean_text(key, field="idempotency_key", max_length=SUBMISSION_KEY_MAX, required=True)
+    sent = {
+        "channel": channel,
+        "direction": direction,
+        "outcome": outcome,
+        "occurred_at": occurred_at,
+        "note": note,
+        "follow_up_on": follow_up_on,
+    }
+    digest = _digest(actor_id, sent)
+    try:
+        # Insert first and let the unique index judge: a look-up first would let two requests
+        # arriving together both find nothing and both store. The savepoint keeps the rest of
+        # the transaction usable after the refused insert.
+        with session.begin_nested():
+            contact = _add_contact(
+                session,
+                actor_id=actor_id,
+                user_id=user_id,
+                sent=sent,
+                now=now,
+                submission=(key, digest),
+            )
+        return Logged(contact, repeated=False)
+    except IntegrityError:
+        first = _contact_of_key(session, user_id, key)
+        if first is None:  # another constraint refused it: not a repeat
+            raise
+    if same_values_only and first.submission_digest != digest:
+        raise Invalid.on(
+            "idempotency_key",
+            N_("This key was used before for another contact: use a new key for a new contact."),
+        )
+    return Logged(first, repeated=True)
+
+
+def _add_contact(
+    session: Session,
+    *,
+    actor_id,
+    user_id: int | None,
+    sent: dict,
+    now: datetime | None,
+    submission: tuple[str, str] | None = None,
+) -> ContactLog:
     now = now or utcnow()
     actor_id = _lock_actor_for_contact(session, actor_id)
-    values = _clean(
-        {
-            "channel": channel,
-            "direction": direction,
-            "outcome": outcome,
-            # `now` is naive UTC: mark it so, or it is read as Brussels time (1-2 hours off).
-            "occurred_at": _as_utc(now) if occurred_at in (None, "") else occurred_at,
-            "note": note,
-            "follow_up_on": follow_up_on,
-        },
-        now=now,
+    if sent["occurred_at"] in (None, ""):
+        # `now` is naive UTC: mark it so, or it is read as Brussels time (1-2 hours off).
+        sent = sent | {"occurred_at": _as_utc(now)}
+    values = _clean(sent, now=now)
+    key, digest = submission or (None, None)
+    contact = ContactLog(
+        actor_id=actor_id,
+        created_by_id=user_id,
+        created_at=now,
+        submission_key=key,
+        submission_digest=digest,
+        **values,
     )
-    contact = ContactLog(actor_id=actor_id, created_by_id=user_id, created_at=now, **values)
     session.add(contact)
     session.flush()
     refresh_contact_dates(session, actor_id)
     return contact
+
+
+def _contact_of_key(session: Session, user_id: int, key: str) -> ContactLog | None:
+    """The contact the user's submission key logged (committed by any transaction)."""
+    query = select(ContactLog).where(
+        ContactLog.created_by_id == user_id, ContactLog.submission_key == key
+    )
+    return session.scalars(query).one_or_none()
+
+
+def _digest(actor_id, sent: dict) -> str:
+    """A fingerprint of what was sent, as sent: a retry that leaves out `occurred_at` again is
+    the same request, though "now" moved on."""
+    canonical = json.dumps(
+        {"actor_id": str(actor_id), **sent}, sort_keys=True, default=str, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def edit_contact(

@@ -12,34 +12,50 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def Np_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a singular and plural pair for extraction: a Message of it picks the form by its
+    `num` parameter ("1 van 80 kwam", "2 van 80 kwamen")."""
+    return singular, plural
+
+
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
 @dataclass(frozen=True)
 class Message:
     """A message id with its named parameters, e.g. Message("%(value)s is no phone", value=...)."""
 
-    msgid: str
+    msgid: str | tuple[str, str]  # a (singular, plural) pair from Np_
     params: dict = field(default_factory=dict)
 
-    def __init__(self, msgid: str, **params):
+    def __init__(self, msgid: str | tuple[str, str], **params):
         object.__setattr__(self, "msgid", msgid)
         object.__setattr__(self, "params", params)
 
-    def render(self, translate=lambda s: s) -> str:
-        """The message in the language of `translate` (identity: English).
+    def render(self, translate=lambda s: s, plural=_english_plural) -> str:
+        """The message in the language of `translate` and `plural` (an ngettext without
+        formatting; the defaults: English).
 
         A parameter that is itself a Message (a group's name in a sentence) is translated too,
         and so is a tuple of Messages (joined with commas).
         """
-        text = translate(self.msgid)
+        if isinstance(self.msgid, tuple):
+            text = plural(*self.msgid, self.params["num"])
+        else:
+            text = translate(self.msgid)
         if not self.params:
             return text
-        return text % {name: _rendered(value, translate) for name, value in self.params.items()}
+        return text % {
+            name: _rendered(value, translate, plural) for name, value in self.params.items()
+        }
 
 
-def _rendered(value, translate):
+def _rendered(value, translate, plural):
     if isinstance(value, Message):
-        return value.render(translate)
+        return value.render(translate, plural)
     if isinstance(value, tuple) and all(isinstance(item, Message) for item in value):
-        return ", ".join(item.render(translate) for item in value)
+        return ", ".join(item.render(translate, plural) for item in value)
     return value
 
 

@@ -26,6 +26,7 @@ ADDRESS_MAX = 300
 POSTCODE_MAX = 10
 TEXT_MAX = 5000
 LABEL_MAX = 100
+SUBMISSION_KEY_MAX = 255  # an Idempotency-Key (a UUID is 36); a form token's key is 22
 
 # Named constraints so that Alembic migrations (batch mode on SQLite) can refer to them.
 NAMING_CONVENTION = {
@@ -190,6 +191,11 @@ class ContactLog(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # What submitted it, when it came with a key (a page's one-time form token, an API client's
+    # Idempotency-Key), and a digest of the values sent: a repeat of the key answers with this
+    # contact instead of storing another (crm.contacts.log_contact_once).
+    submission_key: Mapped[str | None] = mapped_column(String(SUBMISSION_KEY_MAX))
+    submission_digest: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[Actor] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="joined")
@@ -203,6 +209,16 @@ class ContactLog(Base):
             "follow_up_on",
             sqlite_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
             postgresql_where=follow_up_on.isnot(None) & follow_up_done_at.is_(None),
+        ),
+        # Keys are per user. The unique index, not a look-up first, is what stores a repeated
+        # submission once when two arrive at the same moment.
+        Index(
+            "uq_contact_logs_submission",
+            "created_by_id",
+            "submission_key",
+            unique=True,
+            sqlite_where=submission_key.isnot(None),
+            postgresql_where=submission_key.isnot(None),
         ),
         {"sqlite_autoincrement": True},
     )

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.events import get_event
-from crm.messages import N_, Message
+from crm.messages import Message, Np_
 from crm.models import Actor, District, Event, Invitation
 from crm.vocabulary import KIND_PLURAL_LABELS, InvitationStatus, Kind
 
@@ -105,9 +105,9 @@ def _rows(dimension: str, index: int, known: dict, listed: dict) -> list[Represe
             confirmed=totals[(key, "confirmed")],
             attended=totals[(key, "attended")],
             sentence=Message(
-                N_("%(group)s: %(attended)d of %(known)d came"),
+                Np_("%(group)s: %(num)d of %(known)d came", "%(group)s: %(num)d of %(known)d came"),
                 group=_group_name(dimension, key),
-                attended=totals[(key, "attended")],
+                num=totals[(key, "attended")],
                 known=totals[(key, "known")],
             ),
         )

@@ -64,20 +64,29 @@ def search_key(name: str) -> str:
     return " ".join(without_accents.casefold().split())
 
 
+NO_PHONE_NUMBER = N_(
+    "'%(value)s' is not a phone number. Write it like 03 778 30 60 or 0470 12 34 56."
+)
+# Typed from a paper list, the letter O passes for a zero (and phonenumbers reads it as one).
+LETTER_O_IN_PHONE = N_(
+    "'%(value)s' has the letter O where a zero (0) belongs. Write it like 03 778 30 60."
+)
+
+
 def parse_phone(raw, *, field: str = "phone") -> str | None:
     """A Belgian or international phone number in E.164 ('03 778 30 60' -> '+3237783060')."""
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None
     digits = re.sub(r"\D", "", text)
+    if not PHONE_CHARACTERS.match(text) and PHONE_CHARACTERS.match(re.sub("[Oo]", "0", text)):
+        raise Invalid.on(field, LETTER_O_IN_PHONE, value=echo(text))
     if not PHONE_CHARACTERS.match(text) or len(digits) > PHONE_MAX_DIGITS + 2:
-        raise Invalid.on(field, N_("'%(value)s' is not a phone number."), value=echo(text))
+        raise Invalid.on(field, NO_PHONE_NUMBER, value=echo(text))
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
-        raise Invalid.on(
-            field, N_("'%(value)s' is not a phone number."), value=echo(text)
-        ) from None
+        raise Invalid.on(field, NO_PHONE_NUMBER, value=echo(text)) from None
     if not phonenumbers.is_valid_number(number):
         raise Invalid.on(
             field,

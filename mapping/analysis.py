@@ -4,6 +4,7 @@ read. Results are cached by data version (bumped by every write), settings and d
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from itertools import chain
 from threading import Lock
 
@@ -16,7 +17,7 @@ from crm.versioning import TRACKED, current_data_version
 from mapping.build import ContactAggregates, gc_paused, load_contact_aggregates, load_graph
 from mapping.dashboard import MonthReach, month_starts, reach_over_time_from_counts
 from mapping.links import ActorLinks
-from mapping.outreach import Broker, Recommendation, plan
+from mapping.outreach import Broker, Recommendation, actions_by_group, plan
 from mapping.reach import GroupReach, group_reach, unreached_poverty_organisations
 from mapping.settings import ReachSettings
 
@@ -46,6 +47,12 @@ class Analysis:
         """The actor's reach status, None for an archived or unknown actor."""
         node = self.graph.nodes.get(actor_id)
         return node["status"] if node else None
+
+    @cached_property
+    def actions_by_group(self) -> dict[str, list[Recommendation]]:
+        """Each flagged group's actions, best first: indexed once per analysis, so that the
+        outreach plan does not walk every recommendation on every request."""
+        return actions_by_group(self.recommendations)
 
     def recommendation_for(self, actor_id: int) -> Recommendation | None:
         """The actor's recommended next action, None when nothing is recommended."""

@@ -5,6 +5,7 @@ it; centrality and brokers count neighbours for all actors at once, one sparse m
 per under-reached group (see `ActorLinks`).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -341,3 +342,13 @@ def _centrality(neighbours, group: GroupReach) -> float:
     if group.total < 2:
         return 0.0
     return len(group.members.intersection(neighbours)) / (group.total - 1)
+
+
+def actions_by_group(ranked: Iterable[Recommendation]) -> dict[str, list[Recommendation]]:
+    """Each flagged group's actions, best first, the poverty organisations flagged one by one
+    under POVERTY_FLAG; the groups in the order of their best action."""
+    by_group: dict[str, list[Recommendation]] = {}
+    for recommendation in ranked:
+        for ident in recommendation.groups:
+            by_group.setdefault(ident, []).append(recommendation)
+    return by_group

@@ -25,6 +25,7 @@ BACKENDS = [b for b in os.environ.get("BEREIK_TEST_BACKENDS", "sqlite,postgresql
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PASSWORD = "correct horse battery staple"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="submission_token" type="hidden" value="([^"]+)"')
 
 
 def require_or_skip(reason: str) -> None:
@@ -200,6 +201,25 @@ def post_form(
     return client.post(
         url,
         data={**data, "csrf_token": csrf_token(client, token_page)},
+        follow_redirects=follow_redirects,
+    )
+
+
+def contact_form_token(client, actor_id) -> str:
+    """The one-time token of the quick contact form, as the actor page renders it now."""
+    page = client.get(f"/actors/{actor_id}").get_data(as_text=True)
+    match = FORM_TOKEN.search(page)
+    assert match, f"no contact form token on /actors/{actor_id}"
+    return match.group(1)
+
+
+def post_contact_form(client, actor_id, data: dict, *, follow_redirects: bool = False):
+    """Log a contact through the actor page's quick form, rendered afresh, as a browser does."""
+    token = contact_form_token(client, actor_id)
+    return post_form(
+        client,
+        f"/actors/{actor_id}/contacts",
+        {**data, "submission_token": token},
         follow_redirects=follow_redirects,
     )
 

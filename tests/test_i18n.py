@@ -218,7 +218,7 @@ ACTOR = {"name": "Vzw De Vlaskop", "kind": "poverty_organisation", "district": "
 def test_a_domain_validation_message_is_dutch_by_default_and_repeats_the_typed_value(staff, client):
     page = page_text(post_form(client, "/actors/new", {**ACTOR, "phone": "abc"}))
 
-    assert "'abc' is geen telefoonnummer." in page
+    assert "'abc' is geen telefoonnummer. Schrijf het zoals 03 778 30 60 of 0470 12 34 56." in page
 
 
 def test_the_same_domain_validation_message_is_english_after_lang_en(staff, client):
@@ -226,7 +226,7 @@ def test_the_same_domain_validation_message_is_english_after_lang_en(staff, clie
 
     page = page_text(post_form(client, "/actors/new", {**ACTOR, "phone": "abc"}))
 
-    assert "'abc' is not a phone number." in page
+    assert "'abc' is not a phone number. Write it like 03 778 30 60 or 0470 12 34 56." in page
     assert "geen telefoonnummer" not in page
 
 

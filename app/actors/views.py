@@ -4,11 +4,12 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from app.actors.forms import ActorForm, ConfirmForm, RelationForm
 from app.analysis import current_analysis
 from app.auth import permission_required
-from app.contacts.forms import ContactForm
+from app.contacts.forms import NewContactForm
 from app.extensions import db
 from app.forms import vocabulary_choices
 from app.outreach.forms import ClaimForm
@@ -18,7 +19,7 @@ from crm import actors as actor_service
 from crm import relations as relation_service
 from crm.claims import claim_of_actor
 from crm.contacts import list_contacts
-from crm.messages import N_, Invalid
+from crm.messages import N_, Invalid, NotFound
 from crm.permissions import may_archive_actors, may_delete_for_good
 from crm.validation import display_phone, parse_id
 from crm.vocabulary import (
@@ -159,20 +160,39 @@ def render_actor_page(actor, *, contact_form=None, relation_form=None):
         page=page_number(request.args.get("page")),
         per_page=current_app.config["PER_PAGE"],
     )
-    channel = contact_channel(request.args.get("channel"))
     analysis = None if actor.archived else current_analysis()  # archived: nothing to do
     return render_template(
         "actors/detail.html",
         actor=actor,
         relations=relation_service.relations_of(db.session, actor.id),
         contacts=contacts,
-        contact_form=contact_form
-        or ContactForm(formdata=None, **({"channel": channel} if channel else {})),
+        contact_form=contact_form or _quick_contact_form(actor.id),
         relation_form=relation_form or _relation_form(formdata=None),
         confirm_form=ConfirmForm(),
         outreach=actor_outreach(analysis, actor.id, claim_of_actor(db.session, actor.id)),
         claim_form=ClaimForm(),
     )
+
+
+def _quick_contact_form(actor_id: int) -> NewContactForm:
+    """The quick form as a link from the outreach plan starts it: `?channel=visit` on that
+    channel; `?introduce=ID` (this actor is asked to introduce the team to another) on a call
+    with a note naming whom, and no outcome chosen: nothing has happened yet. It carries a
+    fresh one-time token (one tap is one contact)."""
+    channel = contact_channel(request.args.get("channel"))
+    start = {"channel": channel} if channel else {}
+    introduced = _actor_or_none(request.args.get("introduce"))
+    if introduced is not None:
+        note = _("Asked for an introduction to %(name)s.", name=introduced.name)
+        start.update(outcome="", note=note)
+    return NewContactForm.rendered(user_id=current_user.id, actor_id=actor_id, **start)
+
+
+def _actor_or_none(actor_id):
+    try:
+        return actor_service.get_actor(db.session, actor_id) if actor_id else None
+    except NotFound:
+        return None
 
 
 def _actor_form(obj=None) -> ActorForm:

@@ -30,7 +30,7 @@ from app.api.schemas.reach import ActorReach, Reach
 from app.api.schemas.relations import Relation, RelationCreate
 from app.api.schemas.types import ANY_SPACE, ID_TEXT, Body, Reply, trimmed
 from app.maps.charts import FIGURES
-from crm.models import EMAIL_MAX, LABEL_MAX
+from crm.models import EMAIL_MAX, LABEL_MAX, SUBMISSION_KEY_MAX
 from crm.validation import MAX_ID
 from crm.vocabulary import Kind
 from mapping.filters import HOPS
@@ -246,9 +246,13 @@ PATHS = {
             "Log a contact with the actor on behalf of the token's user.",
             {"201": _ok("The logged contact.", Contact), **_errors(401, 404, 409, 422)},
             body=ContactCreate,
+            parameters=("IdempotencyKey",),
             description="Refused (422) beyond what the schema says: a contact in the future or "
             "before 2000 (occurred_at), a follow-up date before the day of the contact in "
-            "Brussels (follow_up_on), and an archived actor.",
+            "Brussels (follow_up_on), and an archived actor. Send an Idempotency-Key to make "
+            "a retry safe: a repeat with the same key and body stores nothing and answers 201 "
+            "with the contact the first request logged (as stored now); the same key with "
+            "another body or another actor is refused (422 on idempotency_key).",
         ),
     },
     "/actors/{actor_id}/reach": {
@@ -471,6 +475,18 @@ PARAMETERS = {
         "Language of the messages: nl or en. Any other value is ignored: then Accept-Language "
         "decides, else Dutch.",
     ),
+    "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": SUBMISSION_KEY_MAX},
+        "description": "A key the client makes up for this one contact (a UUID, say) and sends "
+        "again, unchanged, with every retry of the request: the contact is stored once. Keys "
+        "are per user and kept as long as the contact; taken as sent (quotes of the IETF "
+        "draft's string form included), trimmed; blank is refused. Without it every request "
+        "logs a contact.",
+        "example": "8e03978e-40d5-43e8-bc93-6894a57f9324",
+    },
     "AcceptLanguage": {
         "name": "Accept-Language",
         "in": "header",

@@ -1,11 +1,15 @@
 """The quick contact form: one screen, a few seconds, also on a phone."""
 
 import json
+import secrets
 from datetime import UTC, datetime
 
+from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from itsdangerous import BadData, URLSafeSerializer
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from app.forms import vocabulary_choices
 from crm.clock import CITY_TIMEZONE
@@ -36,7 +40,10 @@ class ContactForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.channel.choices = vocabulary_choices(CHANNEL_LABELS)
         self.direction.choices = vocabulary_choices(DIRECTION_LABELS)
-        self.outcome.choices = vocabulary_choices(OUTCOME_LABELS)
+        # A form opened before anything happened (an introduction to ask) starts with no
+        # outcome: the person picks what happened instead of confirming "reached".
+        blank = _l("(what happened?)") if self.outcome.data == "" else None
+        self.outcome.choices = vocabulary_choices(OUTCOME_LABELS, blank=blank)
         if not self.occurred_at.data:
             self.occurred_at.data = now_for_input()
 
@@ -46,6 +53,67 @@ class ContactForm(FlaskForm):
             name: self[name].data
             for name in ("channel", "direction", "outcome", "occurred_at", "note", "follow_up_on")
         }
+
+
+class NewContactForm(ContactForm):
+    """The quick form that logs a contact, carrying the one-time token of its rendering: sent
+    twice (a double tap, back and send again, a retried request), it logs one contact."""
+
+    submission_token = HiddenField()
+
+    def __init__(self, *args, user_id: int, actor_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user_id, self.actor_id = user_id, actor_id
+        self.submission_key: str | None = None
+
+    @classmethod
+    def rendered(cls, *, user_id: int, actor_id: int, **data) -> "NewContactForm":
+        """A blank form with a fresh token, to show on the actor page."""
+        form = cls(formdata=None, user_id=user_id, actor_id=actor_id, **data)
+        form.submission_token.data = issue_form_token(user_id=user_id, actor_id=actor_id)
+        return form
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.submission_key = form_token_key(
+            self.submission_token.data, user_id=self.user_id, actor_id=self.actor_id
+        )
+        if self.submission_key is None:
+            # Refused rather than logged without the guarantee; the form shown again carries a
+            # fresh token, so sending it once more works.
+            self.form_errors.append(
+                _(
+                    "This form was not made for you and this actor, or it was changed. "
+                    "Nothing was saved: check the details and log the contact again."
+                )
+            )
+            self.submission_token.data = issue_form_token(
+                user_id=self.user_id, actor_id=self.actor_id
+            )
+            return False
+        return valid
+
+
+def issue_form_token(*, user_id: int, actor_id: int) -> str:
+    """A new one-time token for a contact form rendered for this user and actor."""
+    return _token_serializer().dumps([user_id, actor_id, secrets.token_urlsafe(16)])
+
+
+def form_token_key(token, *, user_id: int, actor_id: int) -> str | None:
+    """The submission key of a token issued for this user and actor; None for a missing,
+    forged or foreign token."""
+    try:
+        issued_to, issued_for, nonce = _token_serializer().loads(token or "")
+    except (BadData, TypeError, ValueError):
+        return None
+    if (issued_to, issued_for) != (user_id, actor_id) or not isinstance(nonce, str):
+        return None
+    return f"form:{nonce}"
+
+
+def _token_serializer() -> URLSafeSerializer:
+    # Signed with the app's secret key: a token the server did not issue is refused.
+    return URLSafeSerializer(current_app.secret_key, salt="bereik.contact-form-token")
 
 
 def now_for_input() -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.actors.forms import ConfirmForm
 from app.actors.views import render_actor_page
 from app.auth import permission_required
-from app.contacts.forms import ContactForm, moment_for_input
+from app.contacts.forms import ContactForm, NewContactForm, moment_for_input
 from app.extensions import db
 from app.transaction import command
 from crm import contacts as contact_service
@@ -21,14 +21,21 @@ bp = Blueprint("contacts", __name__)
 @bp.route("/actors/<actor_id>/contacts", methods=["POST"])
 def log(actor_id):
     actor = get_actor(db.session, actor_id)
-    form = ContactForm()
+    form = NewContactForm(user_id=current_user.id, actor_id=actor.id)
     if form.validate_on_submit():
         with command(form) as saved:
-            contact_service.log_contact(
-                db.session, actor_id=actor.id, user_id=current_user.id, **form.values()
+            # The token stands for the rendered form: sent again, whatever it holds then, the
+            # contact it logged is the answer (same_values_only=False).
+            logged = contact_service.log_contact_once(
+                db.session,
+                key=form.submission_key,
+                actor_id=actor.id,
+                user_id=current_user.id,
+                same_values_only=False,
+                **form.values(),
             )
         if saved:
-            flash(_("The contact with %(name)s was logged.", name=actor.name), "success")
+            flash(_logged_message(logged, actor), "success")
             return redirect(url_for("actors.detail", actor_id=actor.id))
     return render_actor_page(actor, contact_form=form), 422
 
@@ -80,6 +87,12 @@ def follow_up_done(contact_id):
         if saved:
             flash(_("Follow-up marked as done."), "success")
     return redirect(url_for("contacts.follow_ups"))
+
+
+def _logged_message(logged: contact_service.Logged, actor) -> str:
+    if logged.repeated:  # a double tap or a resend: calm, it is there once
+        return _("This contact was already saved.")
+    return _("The contact with %(name)s was logged.", name=actor.name)
 
 
 def _form_data(contact) -> dict:

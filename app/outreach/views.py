@@ -11,7 +11,7 @@ from app.outreach.forms import ClaimForm
 from app.paging import page_number
 from app.transaction import command
 from crm import actors as actor_service
-from crm.claims import claim_actor, claims_of_user, release_claim
+from crm.claims import actors_claimed_by_colleagues, claim_actor, claims_of_user, release_claim
 from crm.clock import today_in_city
 from crm.contacts import open_follow_ups
 from crm.paging import page_of
@@ -20,11 +20,11 @@ from crm.vocabulary import KIND_LABELS, NEXT_ACTION_LABELS
 from crm.worklist import contact_cards
 from mapping.filters import AnalysisFilter
 from mapping.plan import (
-    TOP,
     build_plan,
     claimed_work,
     find_group,
     group_actions,
+    groups_in_words,
     introducer_name,
     poverty_actions,
     share_percent,
@@ -36,14 +36,23 @@ bp = Blueprint("outreach", __name__)
 @bp.app_context_processor
 def outreach_helpers() -> dict:
     """Template helpers of the outreach lists (also used on the actor page)."""
-    return {"introducer_name": introducer_name, "share_percent": share_percent}
+    return {
+        "introducer_name": introducer_name,
+        "share_percent": share_percent,
+        "groups_in_words": groups_in_words,
+    }
 
 
 @bp.route("/outreach")
 def plan():
     filters = AnalysisFilter.from_args(request.args)
     analysis = current_analysis()
-    outreach_plan = build_plan(analysis, filters, top=TOP)
+    outreach_plan = build_plan(
+        analysis,
+        filters,
+        group_page=page_number(request.args.get("page")),
+        busy=actors_claimed_by_colleagues(db.session, current_user.id),
+    )
     return render_template(
         "outreach/plan.html",
         analysis=analysis,

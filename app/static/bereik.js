@@ -20,11 +20,14 @@ function offerPossibleOutcomes(channel) {
   if (!outcome) { return; }
   var possible = JSON.parse(channel.getAttribute("data-outcomes"))[channel.value] || [];
   Array.prototype.forEach.call(outcome.options, function (option) {
-    var allowed = possible.indexOf(option.value) >= 0;
+    // The empty choice ("what happened?") stays: a form opened before the call asks for it.
+    var allowed = option.value === "" || possible.indexOf(option.value) >= 0;
     option.disabled = !allowed;
     option.hidden = !allowed;
   });
-  if (possible.indexOf(outcome.value) < 0 && possible.length) { outcome.value = possible[0]; }
+  if (outcome.value !== "" && possible.indexOf(outcome.value) < 0 && possible.length) {
+    outcome.value = possible[0];
+  }
 }
 document.addEventListener("change", function (event) {
   if (event.target.matches("select[data-outcomes]")) { offerPossibleOutcomes(event.target); }
@@ -33,17 +36,50 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-outcomes]").forEach(offerPossibleOutcomes);
 });
 
+// A button that returns to its row (the outreach plan's "#today-12") finds it again even when
+// the row sits in a folded group: open the groups around it, then bring it into view.
+function revealTarget() {
+  var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  if (!target) { return; }
+  for (var node = target.parentElement; node; node = node.parentElement) {
+    if (node.tagName === "DETAILS") { node.open = true; }
+  }
+  target.scrollIntoView({ block: "center" });
+}
+document.addEventListener("DOMContentLoaded", revealTarget);
+window.addEventListener("hashchange", revealTarget);
+
+// One tap is one contact: once a form with a one-time token is sent, its buttons wait for the
+// answer. A convenience only: the server stores a resent token once (crm.contacts).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (event.defaultPrevented || !form.querySelector("input[name=submission_token]")) { return; }
+  form.querySelectorAll("button[type=submit]").forEach(function (button) {
+    button.disabled = true;
+    button.setAttribute("data-sent", "");
+  });
+});
+// Back to a page kept in the browser's cache: the buttons work again (the server decides).
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("button[data-sent]").forEach(function (button) {
+    button.disabled = false;
+    button.removeAttribute("data-sent");
+  });
+});
+
 // After a submit the keyboard (and a screen reader) starts where the answer is, not at the top
 // of the page (WCAG 3.3.1, issue 11): the first field in error, else the form's own error, else
-// the message of what was done. A field the page focuses itself (autofocus) keeps the focus
-// when all went well.
+// the row the person came back to (a claim in the plan: revealTarget scrolls to it), else the
+// message of what was done. A field the page focuses itself (autofocus) keeps the focus when
+// all went well.
 document.addEventListener("DOMContentLoaded", function () {
+  var row = window.location.hash && document.getElementById(window.location.hash.slice(1));
   var target = document.querySelector("main [aria-invalid=true]") ||
     document.querySelector("main .error-text") ||
-    (!document.querySelector("[autofocus]") && document.querySelector("main .flash"));
+    (!document.querySelector("[autofocus]") && (row || document.querySelector("main .flash")));
   if (!target) { return; }
   if (target.tabIndex < 0) { target.setAttribute("tabindex", "-1"); }
-  target.focus();
+  target.focus({ preventScroll: target === row });
 });
 
 // Date and date-time fields stay the browser's own inputs: a phone shows its date and time

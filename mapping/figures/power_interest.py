@@ -382,7 +382,7 @@ def _part_hover(cell: PowerInterestCell, status: str, translate: Translate) -> s
 
 def _cell_counts(cells: list[PowerInterestCell], translate: Translate) -> go.Scatter:
     """The number of actors of each cell, written above its bar."""
-    text = N_("Influence %(influence)d, interest %(interest)d: %(total)d actors")
+    text = N_("Influence %(influence)d, interest %(interest)d. Actors: %(total)d")
     return go.Scatter(
         x=np.array([c.interest + BAR_START for c in cells], dtype=np.float32),
         y=np.array([c.influence + COUNT_OFFSET for c in cells], dtype=np.float32),
@@ -406,8 +406,8 @@ def _cell_attention(cells: list[PowerInterestCell], translate: Translate) -> go.
     black ring, as on an actor) and their number."""
     marked = [c for c in cells if c.attention]
     text = N_(
-        "Influence %(influence)d, interest %(interest)d: %(count)d of %(total)d need attention "
-        "(high influence or interest, not reached directly)"
+        "Influence %(influence)d, interest %(interest)d. Need attention (high influence or "
+        "interest, not reached directly): %(count)d of %(total)d"
     )
     ring = (ATTENTION_MARKER_PX + BORDER_PX) / 2 / PX_PER_UNIT
     return go.Scatter(

@@ -290,3 +290,99 @@ def test_a_non_object_contact_body_is_refused_with_400(client, make_actor, as_st
     response = client.post(contacts_url(make_actor()), json=["phone", "reached"], headers=as_staff)
 
     assert response.status_code == 400
+
+
+# --- Idempotency-Key: a retried request logs one contact -----------------------------------
+
+VISIT = {"channel": "visit", "outcome": "reached", "note": "Koffie met de voorzitter"}
+KEY = "8e03978e-40d5-43e8-bc93-6894a57f9324"
+
+
+def test_the_same_key_and_body_twice_logs_one_contact_and_answers_the_same(
+    client, make_actor, as_staff, contact_count
+):
+    actor = make_actor(name="Praatcafé Belsele")
+    headers = {**as_staff, "Idempotency-Key": KEY}
+
+    first = client.post(contacts_url(actor), json=VISIT, headers=headers)
+    again = client.post(contacts_url(actor), json=VISIT, headers=headers)
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json == first.json
+    assert again.json["note"] == "Koffie met de voorzitter"
+    assert contact_count() == 1
+
+
+def test_the_same_key_with_another_body_is_refused_and_stores_nothing(
+    client, make_actor, as_staff, contact_count
+):
+    actor = make_actor()
+    headers = {**as_staff, "Idempotency-Key": KEY, "Accept-Language": "en"}
+    client.post(contacts_url(actor), json=VISIT, headers=headers)
+
+    other = client.post(contacts_url(actor), json={**VISIT, "outcome": "declined"}, headers=headers)
+
+    assert other.status_code == 422
+    assert other.json == {
+        "errors": {
+            "idempotency_key": [
+                "This key was used before for another contact: use a new key for a new contact."
+            ]
+        }
+    }
+    assert contact_count() == 1
+
+
+def test_the_same_key_is_refused_in_dutch_by_default(client, make_actor, as_staff):
+    actor = make_actor()
+    headers = {**as_staff, "Idempotency-Key": KEY}
+    client.post(contacts_url(actor), json=VISIT, headers=headers)
+
+    other = client.post(contacts_url(actor), json={**VISIT, "note": "Anders"}, headers=headers)
+
+    assert other.json["errors"]["idempotency_key"] == [
+        "Deze sleutel werd al gebruikt voor een ander contact: gebruik een nieuwe sleutel voor "
+        "een nieuw contact."
+    ]
+
+
+def test_a_colleagues_same_key_is_a_contact_of_its_own(
+    client, make_actor, as_staff, make_user, api_token, contact_count
+):
+    actor = make_actor()
+    as_colleague = api_token(make_user("staff", name="Tom Staff"))
+
+    mine = client.post(
+        contacts_url(actor), json=VISIT, headers={**as_staff, "Idempotency-Key": KEY}
+    )
+    theirs = client.post(
+        contacts_url(actor), json=VISIT, headers={**as_colleague, "Idempotency-Key": KEY}
+    )
+
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert mine.json["id"] != theirs.json["id"]
+    assert theirs.json["created_by"]["name"] == "Tom Staff"
+    assert contact_count() == 2
+
+
+def test_without_a_key_every_request_logs_a_contact(client, make_actor, as_staff, contact_count):
+    actor = make_actor()
+
+    first = client.post(contacts_url(actor), json=VISIT, headers=as_staff)
+    second = client.post(contacts_url(actor), json=VISIT, headers=as_staff)
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert first.json["id"] != second.json["id"]
+    assert contact_count() == 2
+
+
+def test_a_blank_key_is_refused(client, make_actor, as_staff, contact_count):
+    actor = make_actor()
+
+    response = client.post(
+        contacts_url(actor), json=VISIT, headers={**as_staff, "Idempotency-Key": "  "}
+    )
+
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["idempotency_key"]
+    assert contact_count() == 0

@@ -44,8 +44,9 @@ RULES_BEYOND_JSON_SCHEMA = {
     # themes are the ones the administrators keep.
     "createActor": {"phone", "email", "district", "themes"},
     "updateActor": {"phone", "email", "district", "themes"},
-    # Not in the future, not before 2000; a follow-up not before the day of the contact.
-    "logContact": {"occurred_at", "follow_up_on"},
+    # Not in the future, not before 2000; a follow-up not before the day of the contact; an
+    # Idempotency-Key not blank and not used before with another body.
+    "logContact": {"occurred_at", "follow_up_on", "idempotency_key"},
     # Existing actors, not the same one twice, not a relation they have; the end after the start.
     "addRelation": {"source_id", "target_id", "ends_on"},
     # A start between 2000 and five years from now; known themes.

@@ -39,7 +39,7 @@ def test_coordinator_visits_the_first_recommended_poverty_organisation(
     log_in_as(page, make_user("coordinator", name="Karel Coördinator"))
 
     page.goto(f"{live_server.url}/outreach")
-    first = page.locator("#poverty-organisations tr[data-actor-id]").first
+    first = page.locator("#today-list li.work").first
     expect(first).to_have_attribute("data-action", "visit")
     actor_id = first.get_attribute("data-actor-id")
     first.locator("a.log-contact").click()
@@ -53,5 +53,5 @@ def test_coordinator_visits_the_first_recommended_poverty_organisation(
     expect(page.locator(".flash.success")).to_be_visible()
 
     page.goto(f"{live_server.url}/outreach")
-    expect(page.locator(f'#poverty-organisations tr[data-actor-id="{actor_id}"]')).to_have_count(0)
-    expect(page.locator("#poverty-organisations tr[data-actor-id]")).to_have_count(2)
+    expect(page.locator(f'#today-list li[data-actor-id="{actor_id}"]')).to_have_count(0)
+    expect(page.locator("#today-list li.work")).to_have_count(2)

@@ -76,10 +76,23 @@ def test_phone_that_is_no_number_is_refused_repeating_what_was_typed(typed):
     assert f"'{typed}'" in message_of(refused.value, "phone")
 
 
-def test_phone_typed_with_letter_o_is_refused():
+def test_phone_typed_with_letter_o_is_refused_naming_the_letter_and_an_example():
     # phonenumbers itself reads the letter O as a digit and calls this number valid.
-    with pytest.raises(Invalid):
+    with pytest.raises(Invalid) as refused:
         parse_phone("O3 778 30 60")
+
+    assert message_of(refused.value, "phone") == (
+        "'O3 778 30 60' has the letter O where a zero (0) belongs. Write it like 03 778 30 60."
+    )
+
+
+def test_a_phone_that_is_no_number_gets_an_example_of_one():
+    with pytest.raises(Invalid) as refused:
+        parse_phone("bel ons")
+
+    assert message_of(refused.value, "phone") == (
+        "'bel ons' is not a phone number. Write it like 03 778 30 60 or 0470 12 34 56."
+    )
 
 
 @PROPERTY

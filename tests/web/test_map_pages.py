@@ -312,3 +312,11 @@ def test_the_network_table_view_is_paged_and_the_map_shows_every_actor(client, s
     assert len(rows.findall(second.get_data(as_text=True))) == shown - 100
     assert "Pagina 1 van 2" in first.get_data(as_text=True)
     assert len(network_actor_ids(figures_of(first)["network"])) == shown
+
+
+@pytest.mark.parametrize("path", ["/maps", "/maps/power-interest", "/maps/dashboard"])
+def test_an_empty_city_says_nothing_is_mapped_yet_not_that_no_filter_matches(staff, client, path):
+    page = client.get(f"{path}?lang=en").get_data(as_text=True)
+
+    assert "these filters" not in page
+    assert "No actors yet." in page or "No groups yet: add actors first." in page

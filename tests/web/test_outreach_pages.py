@@ -4,11 +4,12 @@ import html
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from crm.contacts import log_contact
-from crm.models import ActorClaim
+from crm.models import ActorClaim, ContactLog
 from crm.relations import add_relation
-from tests.conftest import csrf_token, post_form
+from tests.conftest import contact_form_token, csrf_token, post_contact_form, post_form
 
 VISIT_REASON = "Poverty organisations are reached in person: visit them."
 REACHED_CALL = {"channel": "phone", "direction": "outgoing", "outcome": "reached"}
@@ -54,19 +55,21 @@ def text_of(response) -> str:
 
 
 def section(page: str, element_id: str) -> str:
-    """The HTML of the <section> with this id."""
+    """The HTML of the element (a <section>, <details> or <ol>) with this id."""
     start = page.index(f'id="{element_id}"')
-    return page[start : page.index("</section>", start)]
+    tag = page[page.rindex("<", 0, start) + 1 :].split(None, 1)[0]
+    return page[start : page.index(f"</{tag}>", start)]
 
 
 def group_section(page: str, ident: str) -> str:
-    start = page.index('<section class="card group" id="group-')
+    """The folded group with this ident on the plan."""
+    start = page.index('<details class="card group" id="group-')
     start = page.index(f'data-group="{ident}"', start)
-    return page[start : page.index("</section>", start)]
+    return page[start : page.index("</details>", start)]
 
 
 def listed_actor_ids(page: str) -> set[int]:
-    return {int(n) for n in re.findall(r'<tr data-actor-id="(\d+)"', page)}
+    return {int(n) for n in re.findall(r'<(?:tr|li class="work"[^>]*) data-actor-id="(\d+)"', page)}
 
 
 def press(client, page: str, action: str):
@@ -97,9 +100,11 @@ def test_plan_lists_a_poverty_organisation_to_visit_with_a_log_link_that_prefill
 
     poverty = section(page, "poverty-organisations")
     assert "Vzw De Zonnebloem" in poverty
-    assert f'<tr data-actor-id="{zonnebloem.id}" data-action="visit">' in poverty
+    assert f'id="poverty-{zonnebloem.id}" data-actor-id="{zonnebloem.id}" data-action="visit"' in (
+        poverty
+    )
     assert "Visit" in poverty and VISIT_REASON in poverty
-    assert 'href="tel:+3237783060">03 778 30 60</a>' in poverty
+    assert 'href="tel:+3237783060">Call <span class="nowrap">03 778 30 60</span></a>' in poverty
     assert "Kerkstraat 12 9112" in poverty
     link = f"/actors/{zonnebloem.id}?channel=visit#quick-contact"
     assert f'href="{link}"' in poverty
@@ -127,22 +132,25 @@ def test_an_unknown_channel_in_the_link_leaves_the_quick_form_on_a_phone_call(
     assert '<option selected value="phone">' in form
 
 
-def test_plan_shows_an_under_reached_group_with_its_figures_and_ranked_actors(
+def test_plan_shows_an_under_reached_group_folded_with_its_figures_and_best_actors(
     coordinator, client, businesses
 ):
     page = text_of(client.get("/outreach?lang=en"))
 
     group = group_section(page, "kind:business")
     assert "Businesses: 1 of 5 reached directly" in group
+    assert "4 to reach" in group
     assert 'data-figure="total">5<' in group
     assert 'data-figure="direct">1 (20%)<' in group
     assert 'data-figure="none">4<' in group
-    assert listed_actor_ids(group) == {a.id for a in businesses[1:]}
-    assert group.count('data-action="call"') == 4
+    assert len(listed_actor_ids(group)) == 3
+    assert listed_actor_ids(group) < {a.id for a in businesses[1:]}
+    assert group.count('data-action="call"') == 3
     assert "A phone number is known: call." in group
+    assert "Show all 4 actors to reach in this group" in group
 
 
-def test_plan_shows_the_top_actors_of_a_big_group_and_pages_through_all_of_them(
+def test_plan_shows_the_best_actors_of_a_big_group_and_its_page_lists_them_all(
     coordinator, client, make_actor, monkeypatch, app
 ):
     for n in range(13):
@@ -152,7 +160,7 @@ def test_plan_shows_the_top_actors_of_a_big_group_and_pages_through_all_of_them(
     page = text_of(client.get("/outreach?lang=en"))
 
     group = group_section(page, "kind:business")
-    assert len(listed_actor_ids(group)) == 10
+    assert len(listed_actor_ids(group)) == 3
     assert 'href="/outreach/groups/kind/business"' in group
     assert "Show all 13 actors to reach in this group" in group
     seen = set()
@@ -269,7 +277,7 @@ def test_a_reached_call_logged_through_the_quick_form_updates_status_figures_and
     assert called.id in listed_actor_ids(before)
     assert "Businesses: 1 of 5 reached directly" in before
 
-    response = post_form(client, f"/actors/{called.id}/contacts", REACHED_CALL)
+    response = post_contact_form(client, called.id, REACHED_CALL)
 
     assert response.status_code == 302
     actor_page = text_of(client.get(f"/actors/{called.id}?lang=en"))
@@ -284,9 +292,9 @@ def test_a_reached_call_logged_through_the_quick_form_updates_status_figures_and
 
 
 def test_a_visit_to_a_poverty_organisation_takes_it_off_the_plan(coordinator, client, zonnebloem):
-    post_form(
+    post_contact_form(
         client,
-        f"/actors/{zonnebloem.id}/contacts",
+        zonnebloem.id,
         {"channel": "visit", "direction": "outgoing", "outcome": "reached"},
     )
 
@@ -319,8 +327,49 @@ def test_the_actor_page_names_and_links_the_introducer(coordinator, client, make
     assert "Ask for an introduction" in page
     assert "Ask Pastoor Jan, who is reached directly, for an introduction." in page
     assert f'data-testid="introducer" href="/actors/{pastor.id}">Pastoor Jan</a>' in page
+
+
+def test_an_introduction_is_logged_as_a_call_with_the_introducer_with_nothing_filled_in_as_reached(
+    coordinator, client, make_actor, session
+):
+    hidden = make_actor(name="Vzw Verborgen", kind="poverty_organisation")
+    pastor = make_actor(name="Pastoor Jan", phone="03 776 00 11")
+    log_contact(session, actor_id=pastor.id, channel="visit", outcome="reached")
+    add_relation(session, source_id=pastor.id, target_id=hidden.id, type="knows", strength=3)
+    session.commit()
+
     plan = text_of(client.get("/outreach?lang=en"))
-    assert f'href="/actors/{hidden.id}?channel=introduce#quick-contact"' in plan
+    row = section(plan, f"today-{hidden.id}")
+    assert 'href="tel:+3237760011">Call Pastoor Jan <span class="nowrap">03 776 00 11</span>' in row
+    link = f"/actors/{pastor.id}?channel=phone&introduce={hidden.id}#quick-contact"
+    assert f'href="{link}"' in row
+    assert "Log the call with Pastoor Jan" in row
+    form = text_of(client.get(link + "&lang=en"))
+    assert '<option selected value="phone">' in form
+    assert '<option selected value="">(what happened?)</option>' in form
+    assert '<option selected value="reached">' not in form
+    assert "Asked for an introduction to Vzw Verborgen.</textarea>" in form
+
+
+def test_a_log_without_a_chosen_outcome_is_refused_and_nothing_is_stored(
+    coordinator, client, zonnebloem, session
+):
+    response = post_form(
+        client,
+        f"/actors/{zonnebloem.id}/contacts?lang=en",
+        {
+            "channel": "phone",
+            "direction": "outgoing",
+            "outcome": "",
+            "submission_token": contact_form_token(client, zonnebloem.id),
+        },
+    )
+
+    assert response.status_code == 422
+    page = text_of(response)
+    assert '<option selected value="">(what happened?)</option>' in page
+    assert "This field is required." in page
+    assert session.scalar(select(func.count()).select_from(ContactLog)) == 0
 
 
 def test_an_actor_without_recommendation_shows_no_next_action(coordinator, client, make_actor):
@@ -354,15 +403,17 @@ def test_a_claimed_actor_shows_who_claimed_it_and_cannot_be_claimed_by_a_colleag
     plan = client.get("/outreach?district=Sinaai").get_data(as_text=True)
     response = press(client, plan, f"/outreach/claims/{zonnebloem.id}")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/outreach?district=Sinaai"
+    # Back to the row the button was on, not the top of the plan.
+    assert response.headers["Location"] == f"/outreach?district=Sinaai#today-{zonnebloem.id}"
     assert claim_of(session, zonnebloem.id).user_id == sofie.id
     assert 'data-testid="claimed-by-me"' in client.get("/outreach").get_data(as_text=True)
     log_out(client)
 
     login(make_user("staff", name="Bram Staff"))
     plan = text_of(client.get("/outreach?lang=en"))
-    assert "claimed by Sofie Staff" in plan
+    assert "on the list of Sofie Staff" in plan
     assert f'action="/outreach/claims/{zonnebloem.id}"' not in plan
+    assert 'id="today-' not in plan  # a colleague's work is not Bram's today
     response = post_form(
         client, f"/outreach/claims/{zonnebloem.id}?lang=en", {}, follow_redirects=True
     )
@@ -463,11 +514,11 @@ def test_my_calls_and_visits_lists_my_claims_with_their_action_and_my_follow_ups
 
     page = text_of(client.get("/outreach/mine?lang=en"))
 
-    claims = section(page, "claims-title")
+    claims = section(page, "my-claims")
     assert listed_actor_ids(claims) == {zonnebloem.id}
     assert VISIT_REASON in claims
     assert f'href="/actors/{zonnebloem.id}?channel=visit#quick-contact"' in claims
-    follow_ups = section(page, "follow-ups-title")
+    follow_ups = section(page, "my-follow-ups")
     assert "Bakkerij 2" in follow_ups and "Terugbellen na de middag" in follow_ups
 
 
@@ -490,9 +541,9 @@ def test_a_claimed_actor_reached_in_the_meantime_can_be_given_back(
 ):
     login(make_user("staff"))
     post_form(client, f"/outreach/claims/{zonnebloem.id}", {})
-    post_form(
+    post_contact_form(
         client,
-        f"/actors/{zonnebloem.id}/contacts",
+        zonnebloem.id,
         {"channel": "visit", "direction": "outgoing", "outcome": "reached"},
     )
 
