@@ -93,3 +93,49 @@ function labelTableCells(root) {
   });
 }
 document.addEventListener("DOMContentLoaded", function () { labelTableCells(document); });
+
+// After a submit the keyboard (and a screen reader) starts where the answer is, not at the top
+// of the page (WCAG 3.3.1, issue 11): the first field in error, else the form's own error, else
+// the row the person came back to (a claim in the plan: revealTarget scrolls to it), else the
+// message of what was done. A field the page focuses itself (autofocus) keeps the focus when
+// all went well.
+document.addEventListener("DOMContentLoaded", function () {
+  var row = window.location.hash && document.getElementById(window.location.hash.slice(1));
+  var target = document.querySelector("main [aria-invalid=true]") ||
+    document.querySelector("main .error-text") ||
+    (!document.querySelector("[autofocus]") && (row || document.querySelector("main .flash")));
+  if (!target) { return; }
+  if (target.tabIndex < 0) { target.setAttribute("tabindex", "-1"); }
+  target.focus({ preventScroll: target === row });
+});
+
+// Date and date-time fields stay the browser's own inputs: a phone shows its date and time
+// picker, the browser checks the format, the server reads one value. But Chromium gives each of
+// their parts a tab stop (a date-time: day, month, year, hour, minute and the picker, 7 stops)
+// and Enter in them sends the form half filled in. So Tab and Shift+Tab leave the field as one
+// stop; inside it the arrow keys and typing move between the parts as before; Enter does not
+// submit. (A date field plus a time field instead would still take 4 tab stops each.)
+var DATE_FIELDS = "input[type=date], input[type=datetime-local], input[type=time]";
+var TAB_STOPS = "a[href], button, input, select, textarea, [tabindex]";
+
+function neighbourInTabOrder(element, step) {
+  var stops = Array.prototype.filter.call(document.querySelectorAll(TAB_STOPS), function (e) {
+    return e.tabIndex >= 0 && !e.disabled && e.type !== "hidden" && e.getClientRects().length > 0;
+  });
+  var at = stops.indexOf(element);
+  return at < 0 ? null : stops[at + step] || null;
+}
+
+document.addEventListener("keydown", function (event) {
+  var field = event.target;
+  if (!field.matches || !field.matches(DATE_FIELDS)) { return; }
+  if (event.key === "Enter") {
+    event.preventDefault();
+  } else if (event.key === "Tab" && !event.altKey && !event.ctrlKey && !event.metaKey) {
+    var next = neighbourInTabOrder(field, event.shiftKey ? -1 : 1);
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }
+});
