@@ -820,8 +820,8 @@ def test_each_request_schema_names_exactly_the_accepted_fields(schema_name, acce
     assert set(OPENAPI["components"]["schemas"][schema_name]["properties"]) == set(accepted)
 
 
-def test_the_api_accepts_every_writable_field_of_an_event():
-    assert set(json_types(EventCreate)) == set(WRITABLE_FIELDS)
+def test_the_api_accepts_every_writable_field_of_an_event_and_the_duplicate_confirmation():
+    assert set(json_types(EventCreate)) == {*WRITABLE_FIELDS, "confirm_duplicate"}
 
 
 def test_the_export_routes_are_documented():
