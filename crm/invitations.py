@@ -22,6 +22,7 @@ from crm.paging import Page, paginate
 from crm.rows import get_row, lock_row
 from crm.validation import as_id, parse_choice, parse_id, search_key, storable
 from crm.vocabulary import (
+    CHANNEL_LABELS,
     INVITATION_STATUS_LABELS,
     LEFT_OUT_REASON_LABELS,
     Channel,
@@ -225,10 +226,7 @@ def change_invitations(
                     session, ident, status=status, channel=channel, user_id=user_id, now=now
                 )
             except Invalid as error:
-                refusals.extend(
-                    Message(N_("%(name)s: %(reason)s"), name=invitation.actor.name, reason=m)
-                    for m in _messages(error)
-                )
+                refusals.extend(_naming(m, invitation.actor.name) for m in _messages(error))
             else:
                 changed.append(invitation)
         if refusals:
@@ -245,6 +243,13 @@ def change_invitations(
 
 class _Refused(Exception):
     """Rolls the bulk change's savepoint back."""
+
+
+def _naming(message: Message, name: str) -> Message:
+    """The message, led by the actor's name unless it names the actor already."""
+    if "name" in message.params:
+        return message
+    return Message(N_("%(name)s: %(reason)s"), name=name, reason=message)
 
 
 def _messages(error: Invalid) -> list[Message]:
@@ -265,9 +270,12 @@ def _locked_as_seen(session: Session, event_id: int, ident: int, seen) -> Invita
     if seen is not None and seen.get(ident) != (invitation.status, invitation.channel):
         raise Invalid.on(
             "invitation",
-            N_("%(name)s was changed by someone else in the meantime (now: %(status)s)."),
+            N_(
+                "%(name)s was changed by someone else in the meantime (now: %(status)s, %(channel)s)."
+            ),
             name=invitation.actor.name,
             status=Message(INVITATION_STATUS_LABELS.get(invitation.status, invitation.status)),
+            channel=Message(CHANNEL_LABELS.get(invitation.channel, invitation.channel)),
         )
     return invitation
 
