@@ -271,7 +271,8 @@ def _locked_as_seen(session: Session, event_id: int, ident: int, seen) -> Invita
         raise Invalid.on(
             "invitation",
             N_(
-                "%(name)s was changed by someone else in the meantime (now: %(status)s, %(channel)s)."
+                "%(name)s was changed by someone else in the meantime "
+                "(now: %(status)s, %(channel)s)."
             ),
             name=invitation.actor.name,
             status=Message(INVITATION_STATUS_LABELS.get(invitation.status, invitation.status)),
