@@ -1,5 +1,6 @@
-// The invitation list's bulk change: "select all" on this page, the number ticked, and the
-// question before applying (data-confirm, asked by bereik.js on submit) naming how many and what.
+// The invitation list's bulk change: "select all" on this page, the number ticked (the bar stays
+// in sight once one is), and the question before applying (data-confirm, asked by bereik.js on
+// submit) naming how many and what.
 document.addEventListener("DOMContentLoaded", function () {
   var form = document.getElementById("bulk-invitations");
   if (!form) { return; }
@@ -22,6 +23,7 @@ document.addEventListener("DOMContentLoaded", function () {
     all.checked = n > 0 && n === picks.length;
     all.indeterminate = n > 0 && n < picks.length;
     count.textContent = form.getAttribute("data-count-text").replace("{count}", n);
+    form.classList.toggle("ticked", n > 0);
     var what = chosen();
     if (n > 0 && what) {
       var template = form.getAttribute(n === 1 ? "data-confirm-one" : "data-confirm-many");
