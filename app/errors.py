@@ -36,8 +36,9 @@ def register(app: Flask) -> None:
     def refused(error: Refused):
         # Not a bare "no access": the page says who may do it and whom to ask (issue 11).
         db.session.rollback()
-        what, ask = explain(error)
-        return _respond(403, what, ask=ask)
+        if wants_json():
+            return _respond(403, " ".join(explain(error)))
+        return _respond(403, _describe(403), details=explain(error))
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
@@ -76,7 +77,7 @@ def _describe(code: int | None) -> str:
     }.get(code, _("Something went wrong."))
 
 
-def _respond(code: int, message: str, *, ask: str = ""):
+def _respond(code: int, message: str, *, details: list[str] = ()):
     if wants_json():
-        return jsonify({"errors": {"_": [f"{message} {ask}".strip()]}}), code
-    return render_template("error.html", code=code, message=message, ask=ask), code
+        return jsonify({"errors": {"_": [message]}}), code
+    return render_template("error.html", code=code, message=message, details=details), code

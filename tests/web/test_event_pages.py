@@ -852,7 +852,8 @@ def test_a_second_event_of_the_same_name_and_day_asks_for_confirmation_then_stor
     page = text_of(warned)
     assert "There is already an event with this name on this day:" in page
     assert f'id="duplicate-event-link" href="/events/{first.id}">Ideeënatelier Mobiliteit' in page
-    assert 'name="confirm_duplicate" value="y"' in page and "Create anyway" in page
+    assert 'type="checkbox" name="confirm_duplicate" value="y"' in page
+    assert "Create anyway: this is another event" in page
     assert confirmed.status_code == 302
     assert event_count(session) == 2
 
@@ -873,7 +874,7 @@ def test_moving_an_event_onto_its_namesakes_day_asks_to_save_anyway(
     warned = post_form(client, f"/events/{other.id}/edit", data)
 
     assert warned.status_code == 200
-    assert "Save anyway" in text_of(warned)
+    assert "Save anyway: this is another event" in text_of(warned)
     session.expire_all()
     assert session.get(Event, other.id).starts_at == starts_utc + timedelta(days=7)
 
