@@ -20,10 +20,11 @@ from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import Actor, Invitation
 from crm.paging import Page, paginate
 from crm.rows import get_row, lock_row
-from crm.validation import as_id, parse_choice, parse_id, search_key, storable
+from crm.validation import as_id, collect_errors, parse_choice, parse_id, search_key, storable
 from crm.vocabulary import (
     CHANNEL_LABELS,
     INVITATION_STATUS_LABELS,
+    INVITE_CHANNELS,
     LEFT_OUT_REASON_LABELS,
     Channel,
     InvitationStatus,
@@ -210,35 +211,56 @@ def change_invitations(
     someone else changed in the meantime, as a version column would."""
     event = get_event(session, event_id)
     ids = _bulk_ids(invitation_ids)
-    if status is None and channel is None:
-        raise Invalid.on("status", N_("Choose a new status or a new channel."))
+    _check_bulk_values(status, channel)  # once, not once per invitation
     refusals: list[Message] = []
-    changed: list[Invitation] = []
+    refused = 0
     with suppress(_Refused), session.begin_nested():  # a refusal undoes the changes before it
         for ident in ids:
-            try:
-                invitation = _locked_as_seen(session, event.id, ident, seen)
-            except Invalid as error:
-                refusals.extend(_messages(error))
-                continue
-            try:
-                update_invitation(
-                    session, ident, status=status, channel=channel, user_id=user_id, now=now
-                )
-            except Invalid as error:
-                refusals.extend(_naming(m, invitation.actor.name) for m in _messages(error))
-            else:
-                changed.append(invitation)
+            problems = _change_one(
+                session,
+                event.id,
+                ident,
+                seen,
+                status=status,
+                channel=channel,
+                user_id=user_id,
+                now=now,
+            )
+            refused += bool(problems)
+            refusals.extend(problems)
         if refusals:
             raise _Refused
     if refusals:
         intro = Message(
             N_("Nothing was changed: %(refused)d of the %(total)d invitations cannot be."),
-            refused=len(refusals),
+            refused=refused,
             total=len(ids),
         )
         raise Invalid({"invitation": [intro, *refusals]})
-    return changed
+    return [get_invitation(session, ident) for ident in ids]
+
+
+def _check_bulk_values(status, channel) -> None:
+    if status is None and channel is None:
+        raise Invalid.on("status", N_("Choose a new status or a new channel."))
+    collect_errors(
+        lambda: status is None or parse_choice(status, InvitationStatus, field="status"),
+        lambda: channel is None or parse_choice(channel, INVITE_CHANNELS, field="channel"),
+    )
+
+
+def _change_one(session: Session, event_id: int, ident: int, seen, **changes) -> list[Message]:
+    """Change one invitation of a bulk change as `update_invitation` does; what refused it,
+    each message naming the actor (none when it was changed)."""
+    try:
+        invitation = _locked_as_seen(session, event_id, ident, seen)
+    except Invalid as error:
+        return _messages(error)
+    try:
+        update_invitation(session, invitation.id, **changes)
+    except Invalid as error:
+        return [_naming(message, invitation.actor.name) for message in _messages(error)]
+    return []
 
 
 class _Refused(Exception):

@@ -602,3 +602,16 @@ def test_a_bulk_change_needs_invitations_and_something_to_change(session, three_
 
     assert texts(nothing_ticked.value.errors["invitation"]) == ["Tick at least one invitation."]
     assert texts(nothing_chosen.value.errors["status"]) == ["Choose a new status or a new channel."]
+
+
+def test_a_bulk_change_to_an_unknown_status_or_channel_is_refused_once(session, three_on_the_list):
+    event, invitations = three_on_the_list
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(
+            session, event.id, [i.id for i in invitations], status="maybe", channel="pigeon"
+        )
+
+    assert set(refused.value.errors) == {"status", "channel"}
+    assert len(refused.value.errors["status"]) == 1
+    assert len(refused.value.errors["channel"]) == 1
