@@ -6,8 +6,10 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from app.auth import explain
 from app.extensions import db
 from crm.messages import NotFound
+from crm.permissions import Refused
 
 
 def wants_json() -> bool:
@@ -29,6 +31,14 @@ def register(app: Flask) -> None:
         # A 405 names the methods the URL allows (RFC 9110): keep werkzeug's Allow header.
         allow = [(name, value) for name, value in error.get_headers() if name == "Allow"]
         return body, code, allow
+
+    @app.errorhandler(Refused)
+    def refused(error: Refused):
+        # Not a bare "no access": the page says who may do it and whom to ask (issue 11).
+        db.session.rollback()
+        if wants_json():
+            return _respond(403, " ".join(explain(error)))
+        return _respond(403, _describe(403), details=explain(error))
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
@@ -67,7 +77,7 @@ def _describe(code: int | None) -> str:
     }.get(code, _("Something went wrong."))
 
 
-def _respond(code: int, message: str):
+def _respond(code: int, message: str, *, details: list[str] = ()):
     if wants_json():
         return jsonify({"errors": {"_": [message]}}), code
-    return render_template("error.html", code=code, message=message), code
+    return render_template("error.html", code=code, message=message, details=details), code

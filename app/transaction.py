@@ -41,8 +41,10 @@ def command(
         db.session.commit()
     except Invalid as error:
         db.session.rollback()
-        renamed = Invalid({(fields or {}).get(k, k): v for k, v in error.errors.items()})
-        show_errors(form, renamed)
+        # Renamed only when asked: a form may show a kind of refusal its own way (a twin event).
+        if fields:
+            error = Invalid({fields.get(k, k): v for k, v in error.errors.items()})
+        show_errors(form, error)
     except Conflict as conflict:
         if conflict_page is None:
             raise

@@ -20,8 +20,18 @@ from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import Actor, Invitation
 from crm.paging import Page, paginate
 from crm.rows import get_row, lock_row
-from crm.validation import as_id, parse_choice, parse_id, search_key, storable
-from crm.vocabulary import LEFT_OUT_REASON_LABELS, Channel, InvitationStatus
+from crm.validation import as_id, collect_errors, parse_choice, parse_id, search_key, storable
+from crm.vocabulary import (
+    CHANNEL_LABELS,
+    INVITATION_STATUS_LABELS,
+    INVITE_CHANNELS,
+    LEFT_OUT_REASON_LABELS,
+    Channel,
+    InvitationStatus,
+)
+
+# One bulk change touches at most this many invitations: a page of the list holds 100 at most.
+MAX_BULK_CHANGE = 500
 
 
 @contextmanager
@@ -184,6 +194,115 @@ def update_invitation(
     return invitation
 
 
+def change_invitations(
+    session: Session,
+    event_id,
+    invitation_ids: Iterable,
+    *,
+    status=None,
+    channel=None,
+    seen: Mapping[int, tuple[str, str]] | None = None,
+    user_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Invitation]:
+    """Change the status and/or channel of several invitations of the event, each by the rules
+    of `update_invitation`, all or none: `Invalid` (nothing changed) naming each invitation
+    refused and why. `seen` (id -> status and channel the page showed) refuses an invitation
+    someone else changed in the meantime, as a version column would."""
+    event = get_event(session, event_id)
+    ids = _bulk_ids(invitation_ids)
+    _check_bulk_values(status, channel)  # once, not once per invitation
+    refusals: list[Message] = []
+    refused = 0
+    with suppress(_Refused), session.begin_nested():  # a refusal undoes the changes before it
+        for ident in ids:
+            problems = _change_one(
+                session,
+                event.id,
+                ident,
+                seen,
+                status=status,
+                channel=channel,
+                user_id=user_id,
+                now=now,
+            )
+            refused += bool(problems)
+            refusals.extend(problems)
+        if refusals:
+            raise _Refused
+    if refusals:
+        intro = Message(
+            N_("Nothing was changed: %(refused)d of the %(total)d invitations cannot be."),
+            refused=refused,
+            total=len(ids),
+        )
+        raise Invalid({"invitation": [intro, *refusals]})
+    return [get_invitation(session, ident) for ident in ids]
+
+
+def _check_bulk_values(status, channel) -> None:
+    if status is None and channel is None:
+        raise Invalid.on("status", N_("Choose a new status or a new channel."))
+    collect_errors(
+        lambda: status is None or parse_choice(status, InvitationStatus, field="status"),
+        lambda: channel is None or parse_choice(channel, INVITE_CHANNELS, field="channel"),
+    )
+
+
+def _change_one(session: Session, event_id: int, ident: int, seen, **changes) -> list[Message]:
+    """Change one invitation of a bulk change as `update_invitation` does; what refused it,
+    each message naming the actor (none when it was changed)."""
+    try:
+        invitation = _locked_as_seen(session, event_id, ident, seen)
+    except Invalid as error:
+        return _messages(error)
+    try:
+        update_invitation(session, invitation.id, **changes)
+    except Invalid as error:
+        return [_naming(message, invitation.actor.name) for message in _messages(error)]
+    return []
+
+
+class _Refused(Exception):
+    """Rolls the bulk change's savepoint back."""
+
+
+def _naming(message: Message, name: str) -> Message:
+    """The message, led by the actor's name unless it names the actor already."""
+    if "name" in message.params:
+        return message
+    return Message(N_("%(name)s: %(reason)s"), name=name, reason=message)
+
+
+def _messages(error: Invalid) -> list[Message]:
+    return [message for messages in error.errors.values() for message in messages]
+
+
+def _locked_as_seen(session: Session, event_id: int, ident: int, seen) -> Invitation:
+    """The invitation, locked; `Invalid` when it is not on this event's list or no longer has
+    the status and channel the page showed (someone else changed it)."""
+    try:
+        invitation = _locked_invitation(session, ident)
+    except NotFound:
+        invitation = None
+    if invitation is None or invitation.event_id != event_id:
+        raise Invalid.on(
+            "invitation", N_("Invitation %(id)d is not on this list (any more)."), id=ident
+        )
+    if seen is not None and seen.get(ident) != (invitation.status, invitation.channel):
+        raise Invalid.on(
+            "invitation",
+            N_(
+                "%(name)s was changed by someone else in the meantime "
+                "(now: %(status)s, %(channel)s)."
+            ),
+            name=invitation.actor.name,
+            status=Message(INVITATION_STATUS_LABELS.get(invitation.status, invitation.status)),
+            channel=Message(CHANNEL_LABELS.get(invitation.channel, invitation.channel)),
+        )
+    return invitation
+
+
 def mark_attendance(
     session: Session, invitation_id, *, user_id: int | None = None, now: datetime | None = None
 ) -> Invitation:
@@ -294,6 +413,22 @@ def _forget_attendance(session: Session, invitation: Invitation) -> None:
         with suppress(NotFound):  # deleted by hand on the timeline already
             delete_contact(session, invitation.attendance_contact_id)
     invitation.attendance_contact_id = None
+
+
+def _bulk_ids(raw: Iterable) -> list[int]:
+    """The invitation ids of a bulk change: numbers, at least one, at most MAX_BULK_CHANGE."""
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise Invalid.on("invitation", N_("Give the invitations as a list of numbers."))
+    ids = list(dict.fromkeys(parse_id(value, field="invitation") for value in raw))
+    if not ids:
+        raise Invalid.on("invitation", N_("Tick at least one invitation."))
+    if len(ids) > MAX_BULK_CHANGE:
+        raise Invalid.on(
+            "invitation",
+            N_("Change at most %(max)d invitations at once."),
+            max=MAX_BULK_CHANGE,
+        )
+    return ids
 
 
 def _actor_ids(raw: Iterable) -> list[int]:

@@ -154,3 +154,14 @@ def set_can_export(session: Session, user_id, allowed: bool) -> User:
     user.can_export = bool(allowed)
     session.flush()
     return user
+
+
+def active_administrators(session: Session) -> list[User]:
+    """The active administrators by name: whom a refused user can ask for a role or a right."""
+    return list(
+        session.scalars(
+            select(User)
+            .where(User.role == Role.ADMIN, User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )

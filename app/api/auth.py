@@ -3,10 +3,10 @@
 from flask import g, request
 
 from app.api import bp
-from app.api.errors import Forbidden, Unauthenticated
+from app.api.errors import Unauthenticated
 from app.extensions import db
 from crm.models import User
-from crm.permissions import Permission
+from crm.permissions import Permission, Refused
 from crm.users import user_for_token
 
 SCHEME = "bearer"
@@ -33,4 +33,4 @@ def api_user() -> User:
 def require(permission: Permission) -> None:
     """Refuse with 403 unless the token's user has `permission` (crm.permissions)."""
     if not permission(api_user()):
-        raise Forbidden(permission)
+        raise Refused(permission)

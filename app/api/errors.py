@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from app.api import bp
 from app.api.schemas.errors import ConflictErrors, Errors
+from app.auth import explain
 from app.extensions import db
 from app.i18n import translate_errors, translate_message
+from crm.events import DuplicateEvent
 from crm.messages import N_, Conflict, Invalid, Message, NotFound
-from crm.permissions import Permission
+from crm.permissions import Refused
 
 GENERAL = "_"  # the field name of a message about the request as a whole (as in app/errors.py)
 
@@ -30,14 +32,6 @@ class LengthRequired(Exception):
     """A chunked body that the server does not mark the end of: it cannot be read safely."""
 
 
-class Forbidden(Exception):
-    """The token's user lacks the permission the action needs."""
-
-    def __init__(self, permission: Permission):
-        super().__init__(f"needs {permission.name}")
-        self.permission = permission
-
-
 def errors_json(errors: dict[str, list[str]], status: int) -> Response:
     """The JSON error response every refusal uses."""
     return Errors(errors=errors).response(status)
@@ -52,6 +46,16 @@ def general(msgid: str, **params) -> dict[str, list[str]]:
 def refuse_invalid(error: Invalid):
     db.session.rollback()
     return errors_json(translate_errors(error), 400 if isinstance(error, Malformed) else 422)
+
+
+@bp.errorhandler(DuplicateEvent)
+def refuse_duplicate_event(error: DuplicateEvent):
+    db.session.rollback()
+    errors = translate_errors(error)
+    errors["confirm_duplicate"] = [
+        translate_message(Message(N_('Send "confirm_duplicate": true to create it anyway.')))
+    ]
+    return ConflictErrors(errors=errors, current_version=None).response(409)
 
 
 @bp.errorhandler(NotFound)
@@ -96,7 +100,8 @@ def refuse_unsized_body(error: LengthRequired):
     return errors_json(general(message), 411)
 
 
-@bp.errorhandler(Forbidden)
-def refuse_forbidden(error: Forbidden):
+@bp.errorhandler(Refused)
+def refuse_forbidden(error: Refused):
     db.session.rollback()
-    return errors_json(general(error.permission.refusal), 403)
+    # One message, so that a client showing the first one also shows whom to ask.
+    return errors_json({GENERAL: [" ".join(explain(error))]}, 403)

@@ -323,7 +323,9 @@ PATHS = {
             },
             body=EventCreate,
             description="Refused (422) beyond what the schema says: a start before 2000 or "
-            "more than five years from now (starts_at), unknown themes.",
+            "more than five years from now (starts_at), unknown themes. Refused (409, the "
+            "existing event named in errors.name) when another event has the same name (case, "
+            "accents and spaces ignored) on the same day, unless confirm_duplicate is true.",
         ),
     },
     "/events/{event_id}": {
@@ -505,7 +507,10 @@ RESPONSES = {
         **_error_response("No valid bearer token."),
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
     },
-    "Forbidden": _error_response("The token's user lacks the role for this."),
+    "Forbidden": _error_response(
+        "The token's user lacks the role or the right for this; the message says which role "
+        "may do it and names the administrators to ask."
+    ),
     "NotFound": _error_response("No such object."),
     "Conflict": _error_response(
         "Someone else saved in the meantime; nothing was saved.", ConflictErrors

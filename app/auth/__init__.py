@@ -2,12 +2,14 @@
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_login import LoginManager, current_user
 
 from app.extensions import db
+from app.i18n import translate_message
 from crm.models import User
-from crm.permissions import Permission
+from crm.permissions import Permission, Refused, explain_refusal
+from crm.users import active_administrators
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
@@ -37,7 +39,8 @@ def require_login_everywhere() -> None:
 
 
 def permission_required(permission: Permission):
-    """Allow the view to users with `permission` (crm.permissions; 403 otherwise)."""
+    """Allow the view to users with `permission` (crm.permissions; otherwise the 403 page says
+    who may and whom to ask)."""
 
     def decorator(view):
         @wraps(view)
@@ -45,9 +48,15 @@ def permission_required(permission: Permission):
             if not current_user.is_authenticated:
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if not permission(current_user):
-                abort(403)
+                raise Refused(permission)
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def explain(refused: Refused) -> list[str]:
+    """What was refused, which role may do it and whom to ask, in the user's language."""
+    administrators = active_administrators(db.session)
+    return [translate_message(m) for m in explain_refusal(refused.permission, administrators)]

@@ -1,6 +1,6 @@
 """Contact logging (the daily job of policy staff) and "my follow-ups"."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from app.transaction import command
 from crm import contacts as contact_service
 from crm.actors import get_actor
 from crm.clock import today_in_city
-from crm.permissions import may_delete_for_good, may_edit_contact
+from crm.permissions import Refused, may_delete_for_good, may_edit_contact
 
 bp = Blueprint("contacts", __name__)
 
@@ -44,7 +44,7 @@ def log(actor_id):
 def edit(contact_id):
     contact = contact_service.get_contact(db.session, contact_id)
     if not may_edit_contact(current_user, contact):
-        abort(403)
+        raise Refused(may_edit_contact)
     form = ContactForm(data=_form_data(contact)) if request.method == "GET" else ContactForm()
     if form.validate_on_submit():
         with command(form) as saved:

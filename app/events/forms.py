@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 from app.forms import MultiCheckboxField, put_errors_on_form
 from app.i18n import translate_errors
+from crm.events import DuplicateEvent
 from crm.messages import Invalid
 from crm.vocabulary import Kind
 
@@ -25,11 +33,23 @@ class EventForm(FlaskForm):
     themes = MultiCheckboxField(_l("Themes"), validate_choice=False)
     description = TextAreaField(_l("Description"), render_kw={"rows": 4})
     version = HiddenField()
+    # Sent by the "Create anyway" button of the warning about an event of the same name and day.
+    confirm_duplicate = BooleanField()
+    duplicate = None  # the event of the same name and day, when the service refused a twin
 
     def values(self) -> dict:
-        """The submitted values under crm.events.WRITABLE_FIELDS names."""
+        """The submitted values under crm.events.WRITABLE_FIELDS names, and the confirmation."""
         names = ("name", "type", "starts_at", "place", "capacity", "themes", "description")
-        return {name: self[name].data for name in names}
+        values = {name: self[name].data for name in names}
+        return values | {"confirm_duplicate": bool(self.confirm_duplicate.data)}
+
+    def show_errors(self, error: Invalid) -> None:
+        """A twin event: the warning above the form names it (and asks to confirm); other
+        problems on their fields."""
+        if isinstance(error, DuplicateEvent):
+            self.duplicate = error.existing
+            return
+        put_errors_on_form(self, error)
 
 
 class InvitationForm(FlaskForm):
@@ -37,6 +57,28 @@ class InvitationForm(FlaskForm):
 
     status = SelectField(_l("Status"), validate_choice=False)
     channel = SelectField(_l("Channel"), validate_choice=False)
+
+
+class BulkInvitationForm(FlaskForm):
+    """The action bar under the invitation list: the ticked invitations, what the page showed
+    of each (`seen`: 'id:status:channel', to refuse stale changes), a new status and/or channel."""
+
+    invitation = SelectMultipleField(validate_choice=False)  # the rows' checkboxes
+    seen = SelectMultipleField(validate_choice=False)  # hidden inputs, one per row
+    status = SelectField(_l("Change the status to"), validate_choice=False)
+    channel = SelectField(_l("Change the channel to"), validate_choice=False)
+    page = HiddenField()  # back to the page of the list the change was made on
+
+    def seen_values(self) -> dict[int, tuple[str, str]] | None:
+        """What the page showed of each row: invitation id -> (status, channel); None when
+        the request says nothing of it (then no row is refused as changed meanwhile)."""
+        seen = {}
+        for value in self.seen.data or []:
+            ident, _, rest = value.partition(":")
+            status, _, channel = rest.partition(":")
+            if ident.isascii() and ident.isdigit():
+                seen[int(ident)] = (status, channel)
+        return seen or None
 
 
 class ButtonForm(FlaskForm):

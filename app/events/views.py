@@ -2,8 +2,9 @@
 check-in and the representation report.
 
 Everyone logged in may view events, change an invitation's status and channel (an override
-within the invite rules), check people in and read the report; creating and editing events,
-building the list and removing invitations needs `may_manage_events`."""
+within the invite rules; one at a time or several at once), check people in and read the
+report; creating and editing events, building the list and removing invitations needs
+`may_manage_events`, exporting the list `may_export`."""
 
 from types import SimpleNamespace
 
@@ -17,6 +18,7 @@ from app.auth import permission_required
 from app.contacts.forms import moment_for_input
 from app.events.forms import (
     BuilderForm,
+    BulkInvitationForm,
     ButtonForm,
     CheckInForm,
     EventForm,
@@ -118,6 +120,7 @@ def detail(event_id):
         left_out=export_left_out(event.id) if may_export(current_user) else {},
         statuses=vocabulary_choices(INVITATION_STATUS_LABELS),
         channels=vocabulary_choices(INVITE_CHANNEL_LABELS),
+        bulk_form=_bulk_form(),
     )
 
 
@@ -138,6 +141,30 @@ def change_invitation(event_id, invitation_id):
         if saved:
             flash(_("%(name)s: saved.", name=invitation.actor.name), "success")
     return redirect(url_for("events.detail", event_id=event_id) + f"#invitation-{invitation_id}")
+
+
+@bp.route("/<event_id>/bulk-change", methods=["POST"])
+def change_invitations(event_id):
+    event = event_service.get_event(db.session, event_id)
+    form = _bulk_form()
+    if form.validate_on_submit():
+        with command() as saved:
+            changed = invitation_service.change_invitations(
+                db.session,
+                event.id,
+                form.invitation.data,
+                status=form.status.data or None,
+                channel=form.channel.data or None,
+                seen=form.seen_values(),
+                user_id=current_user.id,
+            )
+        if saved:
+            message = ngettext(
+                "%(num)d invitation changed.", "%(num)d invitations changed.", len(changed)
+            )
+            flash(message, "success")
+    back = url_for("events.detail", event_id=event.id, page=page_number(form.page.data))
+    return redirect(back + "#invitations")
 
 
 @bp.route("/<event_id>/invitations/<invitation_id>/remove", methods=["POST"])
@@ -260,6 +287,13 @@ def _event_form(obj=None) -> EventForm:
     form = EventForm(obj=obj)
     form.type.choices = vocabulary_choices(EVENT_TYPE_LABELS, blank=_("(choose a type)"))
     form.themes.choices = [(n, n) for n in actor_service.choices_of_themes(db.session)]
+    return form
+
+
+def _bulk_form() -> BulkInvitationForm:
+    form = BulkInvitationForm()
+    form.status.choices = vocabulary_choices(INVITATION_STATUS_LABELS, blank=_("(unchanged)"))
+    form.channel.choices = vocabulary_choices(INVITE_CHANNEL_LABELS, blank=_("(unchanged)"))
     return form
 
 

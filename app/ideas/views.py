@@ -17,15 +17,17 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from app.auth import permission_required
+from app.events.views import SHORT_WHEN
 from app.exports.downloads import attachment
 from app.extensions import db
 from app.forms import vocabulary_choices
-from app.i18n import show_date, translate_errors
+from app.i18n import translate_errors
 from app.ideas.forms import IdeaForm, StatusUpdateForm
 from app.paging import page_number
 from app.transaction import command, conflict_page
@@ -185,10 +187,14 @@ def _form_status() -> int:
 
 
 def _event_choices() -> list[tuple[str, str]]:
-    return [
-        (str(e.id), f"{e.name} ({show_date(today_in_city(e.starts_at))})")
-        for e in idea_service.choices_of_events(db.session)
-    ]
+    return [(str(e.id), _event_choice_text(e)) for e in idea_service.choices_of_events(db.session)]
+
+
+def _event_choice_text(event) -> str:
+    """'Open atelier (di 12 mei 2026, 19:00, Stadhuis)': two events of one name on one day
+    still read apart by their hour and place."""
+    when = format_datetime(event.starts_at, SHORT_WHEN)
+    return f"{event.name} ({when}, {event.place})" if event.place else f"{event.name} ({when})"
 
 
 def _choices() -> dict:

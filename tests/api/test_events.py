@@ -160,6 +160,70 @@ def test_staff_may_not_create_an_event_and_nothing_is_stored(client, as_staff, e
     assert event_count() == 0
 
 
+def test_a_refusal_says_which_role_may_and_names_the_administrators_in_one_message(
+    client, make_user, as_staff
+):
+    make_user("admin", name="An Peeters", email="an@sint-niklaas.be")
+
+    dutch = client.post(EVENTS, json=new_event(), headers=as_staff)
+    english = client.post(EVENTS + "?lang=en", json=new_event(), headers=as_staff)
+
+    assert dutch.status_code == 403
+    assert dutch.json == {
+        "errors": {
+            "_": [
+                "Alleen coördinatoren en beheerders mogen evenementen aanmaken en wijzigen, hun "
+                "uitnodigingslijsten samenstellen en mensen ervan afhalen. Vraag het aan een "
+                "beheerder: An Peeters (an@sint-niklaas.be)."
+            ]
+        }
+    }
+    assert english.json["errors"]["_"] == [
+        "Only coordinators and administrators may create and edit events, build their "
+        "invitation lists and take people off them. Ask an administrator: An Peeters "
+        "(an@sint-niklaas.be)."
+    ]
+
+
+def test_a_second_event_of_the_same_name_and_day_is_refused_with_409_until_confirmed(
+    client, as_coordinator, event_count
+):
+    first = client.post(EVENTS, json=new_event(name="Open atelier"), headers=as_coordinator)
+    body = new_event(name="OPEN  atelier", starts_at=iso_z(in_days(14) + timedelta(minutes=30)))
+
+    refused = client.post(EVENTS + "?lang=en", json=body, headers=as_coordinator)
+    confirmed = client.post(
+        EVENTS, json={**body, "confirm_duplicate": True}, headers=as_coordinator
+    )
+
+    day = (in_days(14) + timedelta(minutes=30)).replace(tzinfo=ZoneInfo("UTC"))
+    assert refused.status_code == 409
+    assert refused.json == {
+        "errors": {
+            "name": [
+                f"There is already an event “Open atelier” on "
+                f"{day.astimezone(BRUSSELS).date().isoformat()} (number {first.json['id']})."
+            ],
+            "confirm_duplicate": ['Send "confirm_duplicate": true to create it anyway.'],
+        },
+        "current_version": None,
+    }
+    assert confirmed.status_code == 201
+    assert event_count() == 2
+
+
+def test_the_same_name_on_another_day_needs_no_confirmation(client, as_coordinator):
+    client.post(EVENTS, json=new_event(name="Open atelier"), headers=as_coordinator)
+
+    response = client.post(
+        EVENTS,
+        json=new_event(name="Open atelier", starts_at=iso_z(in_days(21))),
+        headers=as_coordinator,
+    )
+
+    assert response.status_code == 201
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -820,8 +884,8 @@ def test_each_request_schema_names_exactly_the_accepted_fields(schema_name, acce
     assert set(OPENAPI["components"]["schemas"][schema_name]["properties"]) == set(accepted)
 
 
-def test_the_api_accepts_every_writable_field_of_an_event():
-    assert set(json_types(EventCreate)) == set(WRITABLE_FIELDS)
+def test_the_api_accepts_every_writable_field_of_an_event_and_the_duplicate_confirmation():
+    assert set(json_types(EventCreate)) == {*WRITABLE_FIELDS, "confirm_duplicate"}
 
 
 def test_the_export_routes_are_documented():

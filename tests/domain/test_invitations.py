@@ -17,6 +17,7 @@ from crm.channels import check_invite_channel, invite_channel
 from crm.exports import count_invitation_export
 from crm.invitations import (
     add_invitations,
+    change_invitations,
     check_in_walk_in,
     invitation_counts,
     list_invitations,
@@ -468,3 +469,149 @@ def test_a_walk_in_is_never_exported_as_an_invitee(session, make_actor, make_eve
     export = count_invitation_export(session, event.id, kind="invitations_csv")
 
     assert (export.rows, export.left_out) == (1, {"walk_in": 1})
+
+
+# --- several invitations at once ---------------------------------------------------------------
+
+
+@pytest.fixture
+def three_on_the_list(session, make_actor, make_event):
+    """An event with three phoneable actors on its list (status to_invite, by phone)."""
+    event = make_event(starts_at=NOW - timedelta(hours=1))
+    actors = [
+        make_actor(name=name, phone=PHONE, email=f"{name.lower()}@example.be")
+        for name in ("Ann", "Bart", "Chris")
+    ]
+    invitations = add_invitations(session, event.id, actor_ids=[a.id for a in actors], now=NOW)
+    session.commit()
+    return event, invitations
+
+
+def test_three_invitations_change_status_at_once(session, three_on_the_list):
+    event, invitations = three_on_the_list
+
+    changed = change_invitations(
+        session, event.id, [i.id for i in invitations], status="invited", now=NOW
+    )
+    session.commit()
+
+    assert len(changed) == 3
+    assert [fresh(session, Invitation, i.id).status for i in invitations] == [
+        "invited",
+        "invited",
+        "invited",
+    ]
+
+
+def test_a_bulk_change_with_one_refused_invitation_changes_none_and_names_it(
+    session, make_actor, three_on_the_list
+):
+    event, invitations = three_on_the_list  # invited by e-mail, the rules' first choice
+    dirk = make_actor(name="Dirk", phone=PHONE, email="dirk@example.be", do_not_phone=True)
+    (fourth,) = add_invitations(session, event.id, actor_ids=[dirk.id], now=NOW)
+    session.commit()
+    ids = [i.id for i in invitations] + [fourth.id]
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(session, event.id, ids, status="invited", channel="phone", now=NOW)
+    session.commit()
+
+    assert texts(refused.value.errors["invitation"]) == [
+        "Nothing was changed: 1 of the 4 invitations cannot be.",
+        "Dirk cannot be invited this way: Do not phone.",
+    ]
+    stored = [fresh(session, Invitation, ident) for ident in ids]
+    assert [(i.status, i.channel, i.channel_overridden) for i in stored] == [
+        ("to_invite", "email", False),
+        ("to_invite", "email", False),
+        ("to_invite", "email", False),
+        ("to_invite", "email", False),
+    ]
+
+
+def test_a_refusal_without_the_actors_name_is_led_by_it(session, make_actor, make_event):
+    event = make_event()
+    poverty = make_actor(
+        name="Vzw De Moeite", kind="poverty_organisation", phone=PHONE, email="m@example.be"
+    )
+    (invitation,) = add_invitations(session, event.id, actor_ids=[poverty.id], now=NOW)
+    session.commit()
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(session, event.id, [invitation.id], channel="email", now=NOW)
+
+    assert texts(refused.value.errors["invitation"])[1] == (
+        "Vzw De Moeite: Poverty organisations are invited by phone or in person, never by "
+        "e-mail only."
+    )
+
+
+def test_a_bulk_change_refuses_a_row_someone_changed_meanwhile_and_logs_no_attendance(
+    session, three_on_the_list
+):
+    event, invitations = three_on_the_list
+    seen = {i.id: ("to_invite", "email") for i in invitations}
+    update_invitation(session, invitations[1].id, status="declined", now=NOW)  # a colleague
+    session.commit()
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(session, event.id, list(seen), status="attended", seen=seen, now=NOW)
+    session.commit()
+
+    assert texts(refused.value.errors["invitation"]) == [
+        "Nothing was changed: 1 of the 3 invitations cannot be.",
+        "Bart was changed by someone else in the meantime (now: Declined, E-mail).",
+    ]
+    assert [fresh(session, Invitation, i.id).status for i in invitations] == [
+        "to_invite",
+        "declined",
+        "to_invite",
+    ]
+    assert count(session, ContactLog) == 0
+
+
+def test_a_bulk_change_refuses_an_invitation_of_another_event(
+    session, make_actor, make_event, three_on_the_list
+):
+    event, invitations = three_on_the_list
+    other = make_event(name="Ander atelier")
+    (elsewhere,) = add_invitations(
+        session, other.id, actor_ids=[make_actor(phone=PHONE).id], now=NOW
+    )
+    session.commit()
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(
+            session, event.id, [invitations[0].id, elsewhere.id], status="invited", now=NOW
+        )
+    session.commit()
+
+    assert texts(refused.value.errors["invitation"])[1] == (
+        f"Invitation {elsewhere.id} is not on this list (any more)."
+    )
+    assert fresh(session, Invitation, invitations[0].id).status == "to_invite"
+
+
+def test_a_bulk_change_needs_invitations_and_something_to_change(session, three_on_the_list):
+    event, invitations = three_on_the_list
+
+    with pytest.raises(Invalid) as nothing_ticked:
+        change_invitations(session, event.id, [], status="invited")
+    with pytest.raises(Invalid) as nothing_chosen:
+        change_invitations(session, event.id, [invitations[0].id])
+
+    assert texts(nothing_ticked.value.errors["invitation"]) == ["Tick at least one invitation."]
+    assert texts(nothing_chosen.value.errors["status"]) == ["Choose a new status or a new channel."]
+
+
+def test_a_bulk_change_to_an_unknown_status_or_channel_is_refused_once(session, three_on_the_list):
+    event, invitations = three_on_the_list
+
+    with pytest.raises(Invalid) as refused:
+        change_invitations(
+            session, event.id, [i.id for i in invitations], status="maybe", channel="pigeon"
+        )
+
+    assert set(refused.value.errors) == {"status", "channel"}
+    assert len(refused.value.errors["status"]) == 1
+    assert len(refused.value.errors["channel"]) == 1

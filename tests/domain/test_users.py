@@ -6,8 +6,9 @@ import pytest
 
 from crm.messages import Invalid, NotFound
 from crm.models import User
-from crm.permissions import has_role
+from crm.permissions import explain_refusal, has_role, may_export, may_manage_events
 from crm.users import (
+    active_administrators,
     authenticate,
     create_user,
     find_user_by_email,
@@ -198,3 +199,44 @@ def test_log_in_with_a_lone_surrogate_in_the_password_fails_quietly(session, mak
 
     assert authenticate(session, email="ann@sint-niklaas.be", password="\ud800") is None
     assert user_for_token(session, "\ud800") is None
+
+
+def test_the_administrators_to_ask_are_the_active_ones_by_name(session, make_colleague):
+    zoe = make_colleague("admin")
+    zoe.name = "Zoë Admin"
+    an = make_colleague("admin")
+    an.name = "An Peeters"
+    gone = make_colleague("admin")
+    set_role(session, gone.id, "admin", active=False)
+    make_colleague("coordinator")
+    session.commit()
+
+    assert [u.name for u in active_administrators(session)] == ["An Peeters", "Zoë Admin"]
+
+
+def test_a_refusal_says_which_role_may_and_names_the_administrators_to_ask():
+    admins = [User(name="An Peeters", email="an@sint-niklaas.be")]
+
+    assert [m.render() for m in explain_refusal(may_manage_events, admins)] == [
+        "Only coordinators and administrators may create and edit events, build their "
+        "invitation lists and take people off them.",
+        "Ask an administrator: An Peeters (an@sint-niklaas.be).",
+    ]
+
+
+def test_an_export_refusal_says_an_administrator_can_give_the_right():
+    assert [m.render() for m in explain_refusal(may_export, [])] == [
+        "Exporting is possible with the export permission; an administrator can give it.",
+        "Ask an administrator of Bereik.",
+    ]
+
+
+def test_a_refusal_names_at_most_three_administrators():
+    admins = [User(name=f"Admin {n}", email=f"a{n}@sint-niklaas.be") for n in range(1, 5)]
+
+    (_, ask) = explain_refusal(may_manage_events, admins)
+
+    assert ask.render() == (
+        "Ask an administrator: Admin 1 (a1@sint-niklaas.be), Admin 2 (a2@sint-niklaas.be), "
+        "Admin 3 (a3@sint-niklaas.be)."
+    )

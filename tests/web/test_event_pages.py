@@ -164,6 +164,73 @@ def test_staff_can_view_an_event_and_check_an_invitee_in(
     assert session.get(Invitation, invitation.id).status == "attended"
 
 
+def test_staff_see_the_event_page_without_the_controls_of_coordinators(
+    staff, client, make_event, make_actor, invite
+):
+    event = make_event()
+    (invitation,) = invite(event, make_actor(name="Ann Claeys", phone=PHONE))
+
+    page = text_of(client.get(f"/events/{event.id}"))
+
+    assert "Ann Claeys" in page
+    assert 'id="edit-event"' not in page and 'id="build-list"' not in page
+    assert f"/invitations/{invitation.id}/remove" not in page
+    assert 'id="export-csv-excel"' not in page
+    assert "Exporting is possible with the export permission; an administrator can give it." in page
+
+
+def test_staff_allowed_to_export_see_the_export_links_and_no_hint(
+    staff, client, session, make_event, make_actor, invite
+):
+    set_can_export(session, staff.id, True)
+    session.commit()
+    event = make_event()
+    invite(event, make_actor(name="Ann Claeys", phone=PHONE))
+
+    page = text_of(client.get(f"/events/{event.id}"))
+
+    assert 'id="export-csv-excel"' in page
+    assert 'id="export-hint"' not in page
+
+
+def test_a_refused_page_names_the_role_that_may_and_the_administrators_to_ask(
+    make_user, login, client, session, make_event
+):
+    make_user("admin", name="An Peeters", email="an@sint-niklaas.be")
+    make_user("coordinator", name="Chris Coordinator")
+    login(make_user("staff", name="Sofie Staff"))
+    event = make_event()
+
+    response = post_form(
+        client, f"/events/{event.id}/edit?lang=nl", {**VALID_EVENT, "version": event.version}
+    )
+
+    assert response.status_code == 403
+    page = text_of(response)
+    assert (
+        "Alleen coördinatoren en beheerders mogen evenementen aanmaken en wijzigen, hun "
+        "uitnodigingslijsten samenstellen en mensen ervan afhalen." in page
+    )
+    assert "Vraag het aan een beheerder: An Peeters (an@sint-niklaas.be)." in page
+    assert "Chris Coordinator" not in page
+    assert session.get(Event, event.id).name == "Ideeënatelier mobiliteit"
+
+
+def test_an_export_refused_to_staff_says_an_administrator_can_give_the_right(
+    make_user, login, client, make_event
+):
+    make_user("admin", name="An Peeters", email="an@sint-niklaas.be")
+    login(make_user("staff"))
+    event = make_event()
+
+    response = client.get(f"/events/{event.id}/invitations.xlsx?lang=nl")
+
+    assert response.status_code == 403
+    page = text_of(response)
+    assert "Exporteren kan met de exportrechten; een beheerder kan die geven." in page
+    assert "Vraag het aan een beheerder: An Peeters (an@sint-niklaas.be)." in page
+
+
 # --- the list of events ----------------------------------------------------------------------
 
 
@@ -762,3 +829,127 @@ def test_a_walk_in_of_an_unknown_actor_is_not_found(staff, client, make_event):
     response = post_form(client, f"/events/{event.id}/walk-in", {"actor": "99999"})
 
     assert response.status_code == 404
+
+
+# --- a second event of the same name on the same day -----------------------------------------
+
+
+def test_a_second_event_of_the_same_name_and_day_asks_for_confirmation_then_stores(
+    coordinator, client, session, make_event
+):
+    starts_utc = (utcnow() + timedelta(days=40)).replace(hour=17, minute=30, second=0)
+    first = make_event(name="Ideeënatelier Mobiliteit", starts_at=starts_utc)
+    data = {
+        **VALID_EVENT,
+        "name": "ideeenatelier  mobiliteit",
+        "starts_at": brussels_input(starts_utc + timedelta(hours=1)),
+    }
+
+    warned = post_form(client, "/events/new", data)
+    confirmed = post_form(client, "/events/new", {**data, "confirm_duplicate": "y"})
+
+    assert warned.status_code == 200
+    page = text_of(warned)
+    assert "There is already an event with this name on this day:" in page
+    assert f'id="duplicate-event-link" href="/events/{first.id}">Ideeënatelier Mobiliteit' in page
+    assert 'type="checkbox" name="confirm_duplicate" value="y"' in page
+    assert "Create anyway: this is another event" in page
+    assert confirmed.status_code == 302
+    assert event_count(session) == 2
+
+
+def test_moving_an_event_onto_its_namesakes_day_asks_to_save_anyway(
+    coordinator, client, session, make_event
+):
+    starts_utc = (utcnow() + timedelta(days=40)).replace(hour=17, minute=30, second=0)
+    make_event(name="Open atelier", starts_at=starts_utc)
+    other = make_event(name="Open atelier", starts_at=starts_utc + timedelta(days=7))
+    data = {
+        **VALID_EVENT,
+        "name": "Open atelier",
+        "starts_at": brussels_input(starts_utc),
+        "version": other.version,
+    }
+
+    warned = post_form(client, f"/events/{other.id}/edit", data)
+
+    assert warned.status_code == 200
+    assert "Save anyway: this is another event" in text_of(warned)
+    session.expire_all()
+    assert session.get(Event, other.id).starts_at == starts_utc + timedelta(days=7)
+
+
+# --- several invitations at once ---------------------------------------------------------------
+
+
+def test_the_event_page_offers_a_checkbox_per_row_and_one_action_bar(
+    coordinator, client, make_event, make_actor, invite
+):
+    event = make_event()
+    invitations = invite(event, *(make_actor(name=n, phone=PHONE) for n in ("Ann", "Bart")))
+
+    page = text_of(client.get(f"/events/{event.id}"))
+
+    for invitation in invitations:
+        assert f'name="invitation" value="{invitation.id}" form="bulk-invitations"' in page
+        assert f'name="seen" value="{invitation.id}:to_invite:phone"' in page
+    assert 'id="select-all"' in page
+    assert 'data-confirm-many="Change {count} invitations to {what}?"' in page
+
+
+def test_staff_change_three_invitations_at_once(
+    staff, client, session, make_event, make_actor, invite
+):
+    event = make_event()
+    invitations = invite(event, *(make_actor(name=n, phone=PHONE) for n in ("Ann", "Bart", "Cas")))
+    data = {
+        "invitation": [str(i.id) for i in invitations],
+        "seen": [f"{i.id}:to_invite:phone" for i in invitations],
+        "status": "invited",
+        "channel": "",
+    }
+
+    response = post_form(client, f"/events/{event.id}/bulk-change", data, follow_redirects=True)
+
+    assert "3 invitations changed." in text_of(response)
+    session.expire_all()
+    assert [session.get(Invitation, i.id).status for i in invitations] == [
+        "invited",
+        "invited",
+        "invited",
+    ]
+
+
+def test_a_bulk_change_with_one_refused_row_changes_none_and_says_which(
+    coordinator, client, session, make_event, make_actor, invite
+):
+    event = make_event()
+    fine = [make_actor(name=n, phone=PHONE, email=f"{n}@example.be") for n in ("Ann", "Bart")]
+    dirk = make_actor(name="Dirk", phone=PHONE, email="dirk@example.be", do_not_phone=True)
+    invitations = invite(event, *fine, dirk)
+    data = {"invitation": [str(i.id) for i in invitations], "status": "invited", "channel": "phone"}
+
+    response = post_form(client, f"/events/{event.id}/bulk-change", data, follow_redirects=True)
+
+    page = text_of(response)
+    assert "Nothing was changed: 1 of the 3 invitations cannot be." in page
+    assert "Dirk cannot be invited this way: Do not phone." in page
+    session.expire_all()
+    assert [
+        (session.get(Invitation, i.id).status, session.get(Invitation, i.id).channel)
+        for i in invitations
+    ] == [
+        ("to_invite", "email"),
+        ("to_invite", "email"),
+        ("to_invite", "email"),
+    ]
+
+
+def test_a_bulk_change_without_a_ticked_row_says_so(coordinator, client, make_event):
+    event = make_event()
+
+    response = post_form(
+        client, f"/events/{event.id}/bulk-change", {"status": "invited"}, follow_redirects=True
+    )
+
+    assert "Tick at least one invitation." in text_of(response)

@@ -4,7 +4,7 @@ escaping, and the keep-warm CSV (permission, content, export log)."""
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -462,3 +462,32 @@ def test_anonymous_visitors_are_sent_to_login(client):
     for path in ("/ideas", "/ideas/keep-warm", "/ideas/keep-warm.csv?theme=mobiliteit"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_two_events_of_one_name_on_one_day_read_apart_in_the_idea_and_keep_warm_menus(
+    staff, client, make_event
+):
+    # 10:00 and 19:00 Brussels summer time on 2 June 2026 (UTC+2).
+    morning = make_event(
+        name="Open atelier",
+        starts_at=datetime(2026, 6, 2, 8, 0),
+        place="Stadhuis",
+    )
+    evening = make_event(
+        name="Open atelier",
+        starts_at=datetime(2026, 6, 2, 17, 0),
+        place="Bibliotheek Sinaai",
+        confirm_duplicate=True,
+    )
+
+    ideas = client.get("/ideas?lang=nl").get_data(as_text=True)
+    keep_warm = client.get("/ideas/keep-warm?lang=nl").get_data(as_text=True)
+
+    for page in (ideas, keep_warm):
+        assert (
+            f'<option value="{morning.id}" >Open atelier (di 2 jun 2026, 10:00, Stadhuis)' in page
+        )
+        assert (
+            f'<option value="{evening.id}" >Open atelier (di 2 jun 2026, 19:00, Bibliotheek '
+            "Sinaai)" in page
+        )

@@ -65,6 +65,12 @@ class EventCreate(Body):
         None, max_length=100, description="Theme names; only known themes are accepted."
     )
     description: text(TEXT_MAX) | None = None
+    confirm_duplicate: bool = Field(
+        False,
+        description="True to create the event although another event has the same name "
+        "(case, accents and spaces ignored) on the same day; without it such an event is "
+        "refused with 409.",
+    )
 
 
 InvitationCounts = create_model(
