@@ -144,8 +144,8 @@ def test_cells_whose_actors_need_attention_are_marked_with_their_number():
     assert attention.marker.line.width == 3 and attention.marker.line.color == "#000000"
     assert list(attention.y) == pytest.approx([4.72, 0.72])  # under the bar of 5 and of 1
     assert attention.hovertext[0] == (
-        "Influence 5, interest 4: 3 of 4 need attention "
-        "(high influence or interest, not reached directly)"
+        "Influence 5, interest 4. Need attention "
+        "(high influence or interest, not reached directly): 3 of 4"
     )
 
 
