@@ -199,7 +199,7 @@ def test_on_a_phone_the_representation_report_labels_every_cell_with_its_column(
         "Bevestigd",
         "Aanwezig",
         "Aandeel van de gekenden dat kwam",
-        "none",  # the sentence under the figures has no column header
+        "Conclusie",  # the sentence under the figures: its header is for screen readers
     ]
     district_row = page.locator("#by-district tbody tr").first
     assert district_row.evaluate(LABEL_OF_CELLS)[:2] == ["Deelgemeente", "Gekend in de mapping"]
@@ -230,7 +230,7 @@ def test_on_a_phone_the_builders_targets_and_mix_keep_their_headers(
         "Minstens",
         "Hoogstens",
         "Beschikbaar",
-        "none",  # the below/above badge has no column header
+        "Tegenover de beoogde mix",  # the below/above badge: a header for screen readers
     ]
     assert page.locator("#invitees tbody tr").first.evaluate(LABEL_OF_CELLS) == [
         "Naam",
