@@ -28,7 +28,7 @@ def out_dir(tmp_path) -> Path:
     return Path(os.environ.get(OUTPUT_DIR_VARIABLE) or tmp_path)
 
 
-def test_readme_screenshots_show_the_actor_list_an_actor_and_the_phone_form(
+def test_readme_screenshots_show_the_actor_list_an_actor_the_phone_form_and_the_plan(
     new_page, make_user, log_in_as, session, out_dir
 ):
     staff = make_user("staff", name="Sofie Maes")
@@ -48,14 +48,26 @@ def test_readme_screenshots_show_the_actor_list_an_actor_and_the_phone_form(
     phone.goto(f"/actors/{featured_id}")
     form = phone.locator("form#quick-contact")
     form.locator("#outcome").select_option("no_answer")
-    form.locator("#note").fill("Niemand op de ontmoetingsnamiddag; donderdag opnieuw.")
-    phone.evaluate(
-        "document.querySelector('form#quick-contact').closest('section').scrollIntoView()"
-    )
-    expect(form.locator("#log-contact")).to_be_in_viewport()
+    # The first screen of a phone: the call button, the latest contacts and the form's start.
+    expect(phone.locator("a.actor-call")).to_be_in_viewport()
+    expect(form.locator("#outcome")).to_be_in_viewport()
     phone.screenshot(path=str(out_dir / "phone-log-call.png"))
 
-    for name, width in (("actors.png", 1280), ("actor.png", 1280), ("phone-log-call.png", 780)):
+    desktop.goto("/outreach")
+    expect(desktop.locator("#today-list li.work").first).to_be_in_viewport()
+    desktop.screenshot(path=str(out_dir / "plan-desktop.png"))
+    phone.goto("/outreach")
+    expect(phone.locator("#today-list li.work a.log-contact").first).to_be_in_viewport()
+    phone.screenshot(path=str(out_dir / "plan-phone.png"))
+
+    shots = {
+        "actors.png": 1280,
+        "actor.png": 1280,
+        "phone-log-call.png": 780,
+        "plan-desktop.png": 1280,
+        "plan-phone.png": 780,
+    }
+    for name, width in shots.items():
         path = out_dir / name
         assert path.stat().st_size > 10_000, f"{name} is suspiciously small"
         actual_width, height, colours = distinct_colours(path)
