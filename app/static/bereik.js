@@ -139,3 +139,13 @@ document.addEventListener("keydown", function (event) {
     }
   }
 });
+
+// On a phone the menu scrolls sideways (bereik.css): show the page's own item, not always the
+// first ones.
+document.addEventListener("DOMContentLoaded", function () {
+  var active = document.querySelector("header.top nav a.active");
+  var nav = active && active.parentElement;
+  if (nav && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = active.offsetLeft - nav.offsetLeft - 16;
+  }
+});
