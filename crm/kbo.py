@@ -61,7 +61,7 @@ FILES = {
         "Box",
         "DateStrikingOff",
     ),
-    "enterprise.csv": ("EnterpriseNumber", "Status", "JuridicalForm", "JuridicalFormCAC"),
+    "enterprise.csv": ("EnterpriseNumber", "Status", "JuridicalForm"),
     "denomination.csv": ("EntityNumber", "Language", "TypeOfDenomination", "Denomination"),
     "contact.csv": ("EntityNumber", "EntityContact", "ContactType", "Value"),
     "activity.csv": ("EntityNumber", "ActivityGroup", "NaceVersion", "NaceCode", "Classification"),
@@ -139,7 +139,7 @@ def read_kbo_extract(directory: Path, *, postcodes: Collection[str]) -> KboExtra
     enterprises: list[KboEnterprise] = []
     skipped: list[SkippedEnterprise] = []
     read = 0
-    for line, (raw_number, status, form, form_cac) in _rows(directory, "enterprise.csv"):
+    for line, (raw_number, status, form) in _rows(directory, "enterprise.csv"):
         read += 1
         office = offices.get(raw_number)
         if office is None:
@@ -155,7 +155,7 @@ def read_kbo_extract(directory: Path, *, postcodes: Collection[str]) -> KboExtra
                 enterprise_number=format_enterprise_number(raw_number),
                 name=names[raw_number],
                 legal_form=form,
-                kind=kind_of_legal_form(form, form_cac),
+                kind=kind_of_legal_form(form),
                 address=office.address,
                 postcode=office.postcode,
                 municipality=office.municipality,
@@ -176,13 +176,9 @@ def format_enterprise_number(raw: str) -> str:
     return f"{digits[:4]}.{digits[4:7]}.{digits[7:]}"
 
 
-def kind_of_legal_form(legal_form: str, legal_form_cac: str = "") -> Kind:
+def kind_of_legal_form(legal_form: str) -> Kind:
     """`civic_association` for the non-profit legal forms of CIVIC_LEGAL_FORMS, else `business`."""
-    # JuridicalFormCAC, when filled, is the form under the 2019 Code of companies and
-    # associations; either code naming a non-profit form is enough.
-    if legal_form in CIVIC_LEGAL_FORMS or legal_form_cac in CIVIC_LEGAL_FORMS:
-        return Kind.CIVIC_ASSOCIATION
-    return Kind.BUSINESS
+    return Kind.CIVIC_ASSOCIATION if legal_form in CIVIC_LEGAL_FORMS else Kind.BUSINESS
 
 
 def kbo_actor_fields(enterprise: KboEnterprise, *, districts: Collection[str] = ()) -> dict:
@@ -261,16 +257,22 @@ def _open(path: Path):
     return path.open(encoding="utf-8-sig", errors="replace", newline="")
 
 
-def _rows(directory: Path, name: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(line number, the FILES columns of the row) for each data row; short rows padded."""
+def _rows(
+    directory: Path, name: str, *, only: Collection[str] | None = None
+) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(line number, the FILES columns of the row) for each data row; short rows padded.
+
+    With `only`, just the rows whose first column (the entity number) is in it: the check comes
+    before any other work on the row, because nearly every row of a full extract fails it.
+    """
     columns = FILES[name]
     with _open(directory / name) as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         positions = [header.index(column) for column in columns]
-        width = max(positions) + 1
+        key, width = positions[0], max(positions) + 1
         for row in reader:
-            if not row:
+            if not row or (only is not None and (len(row) <= key or row[key] not in only)):
                 continue
             if len(row) < width:
                 row = row + [""] * (width - len(row))
@@ -309,7 +311,9 @@ def _names(directory: Path, wanted: Collection[str]) -> dict[str, str]:
     """The best denomination of each wanted entity: the legal name in Dutch, else the best
     type in another language (the first in the file)."""
     best: dict[str, tuple[tuple[int, int], str]] = {}
-    for _, (number, language, kind, denomination) in _rows(directory, "denomination.csv"):
+    for _, (number, language, kind, denomination) in _rows(
+        directory, "denomination.csv", only=wanted
+    ):
         if number not in wanted or kind not in NAME_TYPES or not denomination:
             continue
         rank = (NAME_TYPES.index(kind), 0 if language == DUTCH else 1)
@@ -321,7 +325,7 @@ def _names(directory: Path, wanted: Collection[str]) -> dict[str, str]:
 def _contacts(directory: Path, wanted: Collection[str]) -> dict[str, tuple[str | None, ...]]:
     """The first phone number and e-mail address of each wanted enterprise."""
     found: dict[str, _Contact] = {}
-    for _, (number, entity, kind, value) in _rows(directory, "contact.csv"):
+    for _, (number, entity, kind, value) in _rows(directory, "contact.csv", only=wanted):
         if number not in wanted or entity != ENTERPRISE_CONTACT or not value:
             continue
         contact = found.setdefault(number, _Contact())
@@ -340,7 +344,7 @@ def _main_activities(directory: Path, wanted: Collection[str]) -> dict[str, tupl
     lowest activity group, so that the choice does not depend on the order of the file.
     """
     best: dict[str, tuple[tuple[int, str], str, str]] = {}
-    for _, row in _rows(directory, "activity.csv"):
+    for _, row in _rows(directory, "activity.csv", only=wanted):
         number, group, version, code, classification = row
         if number not in wanted or classification != MAIN_ACTIVITY or not code:
             continue

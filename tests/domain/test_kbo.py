@@ -10,6 +10,7 @@ from crm.kbo import (
     SkippedEnterprise,
     SkipReason,
     kbo_actor_fields,
+    kind_of_legal_form,
     read_kbo_extract,
 )
 from crm.messages import Invalid
@@ -280,3 +281,21 @@ def test_actor_fields_create_an_actor(session):
         "9111",
         "KBO 0417.000.129",
     )
+
+
+@pytest.mark.parametrize(
+    ("legal_form", "kind"),
+    [
+        ("017", Kind.CIVIC_ASSOCIATION),  # vzw
+        ("125", Kind.CIVIC_ASSOCIATION),  # ivzw
+        ("026", Kind.CIVIC_ASSOCIATION),  # private stichting
+        ("029", Kind.CIVIC_ASSOCIATION),  # stichting van openbaar nut
+        ("018", Kind.CIVIC_ASSOCIATION),  # instelling van openbaar nut
+        ("117", Kind.BUSINESS),  # vzw of public law: not a civic association
+        ("014", Kind.BUSINESS),  # nv
+        ("610", Kind.BUSINESS),  # bv
+        ("", Kind.BUSINESS),
+    ],
+)
+def test_the_legal_form_sets_the_kind(legal_form, kind):
+    assert kind_of_legal_form(legal_form) == kind
