@@ -121,7 +121,7 @@ def name_key(name: str) -> str:
             continue
         words.extend(part for part in token.split(".") if part)
     if not words:  # the name is nothing but a legal form ("BV"): keep it
-        words = [part for token in tokens for part in token.split(".") if part]
+        words = [bare for token in tokens if (bare := token.replace(".", ""))]
     return " ".join(words)
 
 
