@@ -37,7 +37,10 @@ LEGAL_FORMS = frozenset(
 )
 
 # The score (0-100) of fuzz.ratio on the name keys with their words sorted, which is
-# fuzz.token_sort_ratio: word order never matters ("Peeters Jan"). 90 lets one typo through in
+# fuzz.token_sort_ratio: word order never matters ("Peeters Jan"); or as typed, whichever is
+# higher, because sorting moves a word with a typo in its first letter ("slagerij de backer
+# ruweelstraat" sorts it before "slagerij", "truweelstraat" after: 69.8 sorted, 98.4 as typed).
+# 90 lets one typo through in
 # a name of ten letters or more ("jan peters" ~ "jan peeters" 95.2, "maria dubois" ~ "marie
 # dubois" 91.7) and keeps another first name with the same surname apart ("els peeters" ~
 # "jan peeters" 72.7, "marie peeters" 75.0). Some different people still score above it ("tom
@@ -51,10 +54,13 @@ NAME_SCORE = 90
 ADDRESS_NAME_SCORE = 85
 # A word of the name in more than this share of the actors (at least COMMON_WORD_FLOOR of them)
 # is too common to pick the actors to compare with: "de", "van", "sint" would each put thousands
-# of actors in a block. A name of common words only is still compared with the actors whose
-# name key has the same words (in any order). At 100 000 actors a word picks at most 1 000.
+# of actors in a block. At 100 000 actors a word picks at most 1 000. A name without an
+# uncommon word (a common first name and a surname with a typo, unknown: "Lieve Mertes") is
+# compared on its least common word unless that is in more than FALLBACK_FACTOR times as many;
+# and a name is always compared with the actors whose name key has the same words.
 COMMON_WORD_SHARE = 0.01
 COMMON_WORD_FLOOR = 100
+FALLBACK_FACTOR = 3
 # Queries per batch of rapidfuzz.process.cdist: bounds the score matrix (float32) in memory.
 QUERY_BATCH = 2_000
 # Below this many comparisons one thread is quicker than starting the workers.
@@ -236,6 +242,14 @@ def _keys_of(facts: ActorFacts) -> _Keys:
     )
 
 
+def _name_score(first: _Keys, second: _Keys) -> float:
+    """How alike two names are, 0-100: fuzz.ratio of the name keys with their words sorted
+    (fuzz.token_sort_ratio: word order never matters) or as typed, whichever is higher."""
+    return max(
+        fuzz.ratio(first.sorted_name, second.sorted_name), fuzz.ratio(first.name, second.name)
+    )
+
+
 def _differ(first, second) -> bool:
     return first is not None and second is not None and first != second
 
@@ -261,7 +275,6 @@ class DuplicateIndex:
         self.ids = list(existing)
         with _gc_paused():
             self.keys = [_keys_of(facts) for facts in existing.values()]
-        self.sorted_names = [keys.sorted_name for keys in self.keys]
         self.common_word_limit = (
             common_word_limit
             if common_word_limit is not None
@@ -290,13 +303,19 @@ class DuplicateIndex:
                 index[key].append(position)
 
     def blocking_words(self, keys: _Keys) -> list[str]:
-        """The words of a name that pick existing actors to compare with: not too common, and
-        of two letters or more."""
-        return [
-            word
+        """The words of a name that pick existing actors to compare with: of two letters or
+        more and not too common; failing those, the least common word if it is not very
+        common."""
+        counted = {
+            word: count
             for word in set(keys.words)
-            if len(word) > 1 and 0 < len(self.by_word.get(word, ())) <= self.common_word_limit
-        ]
+            if len(word) > 1 and (count := len(self.by_word.get(word, ())))
+        }
+        uncommon = [word for word, count in counted.items() if count <= self.common_word_limit]
+        if uncommon or not counted:
+            return uncommon
+        least = min(counted, key=lambda word: (counted[word], word))
+        return [least] if counted[least] <= FALLBACK_FACTOR * self.common_word_limit else []
 
     def compared_ids(self, candidate: ActorFacts) -> set[int]:
         """The existing actors whose name is scored against the candidate's."""
@@ -335,9 +354,7 @@ class DuplicateIndex:
                 candidate=c,
                 existing_id=self.ids[p],
                 reasons=tuple(r for r in REASONS if r in found),
-                name_score=round(
-                    fuzz.ratio(candidates[c].sorted_name, self.keys[p].sorted_name), 1
-                ),
+                name_score=round(_name_score(candidates[c], self.keys[p]), 1),
             )
             for (c, p), found in reasons.items()
         ]
@@ -383,18 +400,28 @@ class DuplicateIndex:
         return pairs
 
     def _score_block(self, candidates, queries: list[int], positions: list[int], threshold):
-        choices = [self.sorted_names[p] for p in positions]
+        sorted_choices = [self.keys[p].sorted_name for p in positions]
+        choices = [self.keys[p].name for p in positions]
         for start in range(0, len(queries), QUERY_BATCH):
             batch = queries[start : start + QUERY_BATCH]
-            scores = process.cdist(
+            workers = -1 if len(batch) * len(choices) >= PARALLEL_FROM else 1
+            sorted_scores = process.cdist(
                 [candidates[c].sorted_name for c in batch],
+                sorted_choices,
+                scorer=fuzz.ratio,
+                score_cutoff=threshold,
+                dtype=np.float32,
+                workers=workers,
+            )
+            scores = process.cdist(
+                [candidates[c].name for c in batch],
                 choices,
                 scorer=fuzz.ratio,
                 score_cutoff=threshold,
                 dtype=np.float32,
-                workers=-1 if len(batch) * len(choices) >= PARALLEL_FROM else 1,
+                workers=workers,
             )
-            for q, i in zip(*np.nonzero(scores), strict=True):
+            for q, i in zip(*np.nonzero(np.maximum(sorted_scores, scores)), strict=True):
                 yield batch[q], positions[i]
 
 

@@ -1,6 +1,8 @@
 """Possible duplicates on an import and among the stored actors (crm/duplicates.py, issue 12)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crm.actors import set_archived
 from crm.duplicates import (
@@ -11,10 +13,12 @@ from crm.duplicates import (
     address_key,
     email_key,
     find_duplicates_among,
+    folded,
     name_key,
     phone_key,
     possible_duplicates,
 )
+from crm.validation import search_key
 
 
 def found(matches) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -23,6 +27,12 @@ def found(matches) -> list[tuple[int, int, tuple[str, ...]]]:
 
 
 # --- keys ------------------------------------------------------------------------------------
+
+
+@settings(deadline=None, database=None, max_examples=300)
+@given(st.text())
+def test_folded_text_is_the_search_key(text):
+    assert folded(text) == search_key(text)
 
 
 @pytest.mark.parametrize(
@@ -234,16 +244,38 @@ def test_matches_come_by_candidate_and_best_first():
 
 
 def test_a_very_common_word_picks_no_actors_to_compare_with():
-    existing = {
-        1: ActorFacts("De Link"),
-        2: ActorFacts("De Zwaan"),
-        3: ActorFacts("De Molen"),
-        4: ActorFacts("Zwaan De"),
-    }
+    names = ["De Link", "De Zwaan", "De Molen", "De Kroon", "De Bres", "De Kaai", "Zwaan De"]
+    existing = {i: ActorFacts(name) for i, name in enumerate(names, start=1)}
     index = DuplicateIndex(existing, common_word_limit=2)
 
     assert index.compared_ids(ActorFacts("De Bron")) == set()
-    assert index.compared_ids(ActorFacts("Café De Zwaan")) == {2, 4}
+    assert index.compared_ids(ActorFacts("Café De Zwaan")) == {2, 7}
+
+
+def test_a_name_without_an_uncommon_word_is_compared_on_its_least_common_word():
+    existing = {
+        1: ActorFacts("Lieve Mertens", "resident"),
+        2: ActorFacts("Lieve Peeters", "resident"),
+        3: ActorFacts("Lieve Claes", "resident"),
+    }
+
+    matches = find_duplicates_among(
+        [ActorFacts("Lieve Mertes", "resident")], existing, common_word_limit=2
+    )
+
+    assert found(matches) == [(0, 1, ("name",))]
+
+
+def test_a_typo_in_the_first_letter_of_a_word_is_scored_in_the_order_typed():
+    existing = {1: ActorFacts("Slagerij De Backer (Truweelstraat)", "business")}
+
+    matches = find_duplicates_among(
+        [ActorFacts("Slagerij De Backer (ruweelstraat)", "business")], existing
+    )
+
+    assert matches == [
+        DuplicateMatch(candidate=0, existing_id=1, reasons=("name",), name_score=98.4)
+    ]
 
 
 def test_a_name_of_common_words_only_is_still_compared_with_the_same_name():
