@@ -30,10 +30,10 @@ import time
 from common import BenchUser, logged_in_client, prepare, scratch_dir, sqlite_url  # noqa: E402
 
 from crm.clock import utcnow  # noqa: E402
-from crm.db import make_engine, make_session_factory  # noqa: E402
+from crm.db import gc_paused, make_engine, make_session_factory  # noqa: E402
 from crm.versioning import current_data_version  # noqa: E402
 from mapping import ReachSettings, analyse, analyse_graph, clear_cache  # noqa: E402
-from mapping.build import gc_paused, load_contact_aggregates, load_graph  # noqa: E402
+from mapping.build import load_contact_aggregates, load_graph  # noqa: E402
 from mapping.figures import (  # noqa: E402
     channel_mix_figure,
     network_figure,

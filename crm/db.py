@@ -1,5 +1,9 @@
 """Engine set-up shared by the web app, the CLI, benchmarks and domain tests."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,3 +51,23 @@ def make_engine(url: str, *, immediate: bool = True, **options) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to `engine`."""
     return sessionmaker(engine)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many rows become many small objects.
+
+    The analysis's graph and the duplicate index are millions of small dicts and tuples
+    without reference cycles: every allocation threshold crossed starts a collection that walks
+    all of them again (and every other live object, such as the cached results). Measured at
+    100 000 actors: a quarter of the cold analysis (bench/reach_analysis.py) and of indexing
+    the actors for duplicates (bench/duplicates.py). Reference counting still frees everything;
+    only the cycle search waits until the end.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

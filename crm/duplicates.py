@@ -8,11 +8,9 @@ uncommon word of the name, block by block with rapidfuzz's batch scoring: never 
 every actor, which at 10 000 rows and 100 000 actors is a billion comparisons.
 """
 
-import gc
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -21,6 +19,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import false, select
 from sqlalchemy.orm import Session
 
+from crm.db import gc_paused
 from crm.messages import Invalid
 from crm.models import Actor
 from crm.validation import parse_email, parse_phone, search_key
@@ -273,7 +272,7 @@ class DuplicateIndex:
 
     def __init__(self, existing: Mapping[int, ActorFacts], *, common_word_limit: int | None = None):
         self.ids = list(existing)
-        with _gc_paused():
+        with gc_paused():
             self.keys = [_keys_of(facts) for facts in existing.values()]
         self.common_word_limit = (
             common_word_limit
@@ -285,7 +284,7 @@ class DuplicateIndex:
         self.by_phone: dict[str, list[int]] = defaultdict(list)
         self.by_email: dict[str, list[int]] = defaultdict(list)
         self.by_address: dict[str, list[int]] = defaultdict(list)
-        with _gc_paused():
+        with gc_paused():
             for position, keys in enumerate(self.keys):
                 self._add(position, keys)
 
@@ -329,13 +328,13 @@ class DuplicateIndex:
         self, candidates: Sequence[ActorFacts], *, threshold: float = NAME_SCORE
     ) -> list[DuplicateMatch]:
         """Every possible duplicate of each candidate, by candidate, best first."""
-        with _gc_paused():
+        with gc_paused():
             return self._find([_keys_of(facts) for facts in candidates], threshold=threshold)
 
     def find_among_existing(self, *, threshold: float = NAME_SCORE) -> list[DuplicateMatch]:
         """The possible duplicates of the existing actors among themselves (candidate = the
         position in `ids`; each actor also matches itself)."""
-        with _gc_paused():
+        with gc_paused():
             return self._find(self.keys, threshold=threshold)
 
     def _find(self, candidates: list[_Keys], *, threshold: float) -> list[DuplicateMatch]:
@@ -423,20 +422,6 @@ class DuplicateIndex:
             )
             for q, i in zip(*np.nonzero(np.maximum(sorted_scores, scores)), strict=True):
                 yield batch[q], positions[i]
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while the keys of 100 000 actors are made: they hold
-    no reference cycles, and each collection would walk all of them again (a quarter of the
-    time to index 100 000 actors; mapping.build.gc_paused does the same for the graph)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _best_first(match) -> tuple:

@@ -13,8 +13,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
+from crm.db import gc_paused
 from crm.versioning import TRACKED, current_data_version
-from mapping.build import ContactAggregates, gc_paused, load_contact_aggregates, load_graph
+from mapping.build import ContactAggregates, load_contact_aggregates, load_graph
 from mapping.dashboard import MonthReach, month_starts, reach_over_time_from_counts
 from mapping.links import ActorLinks
 from mapping.outreach import Broker, Recommendation, actions_by_group, plan

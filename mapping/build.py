@@ -4,10 +4,8 @@ Nodes are actor ids with the attributes the analysis reads; the node `CITY` is l
 actor reached directly, with a weight that decays with the age of the last direct contact.
 """
 
-import gc
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,6 +20,7 @@ from crm.channels import (
     may_call,
     may_visit,
 )
+from crm.db import gc_paused
 from crm.models import Actor, ContactLog, District, Relation, Theme, actor_themes
 from crm.reach import reach_status, window_start
 from crm.vocabulary import DIRECT_CHANNELS, FAILED_OUTCOMES, Channel, Outcome, ReachStatus
@@ -65,25 +64,6 @@ def load_graph(session: Session, *, settings: ReachSettings, now: datetime) -> n
             settings=settings,
             now=now,
         )
-
-
-@contextmanager
-def gc_paused():
-    """Pause the cyclic garbage collector while the analysis allocates its objects.
-
-    The graph and the result are millions of small dicts and tuples without reference cycles:
-    every allocation threshold crossed starts a collection that walks all of them again (and
-    every other live object, such as the cached results). Measured at 100 000 actors: a
-    quarter of the cold analysis (bench/reach_analysis.py). Reference counting still frees
-    everything; only the cycle search waits until the end.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def graph_from_rows(

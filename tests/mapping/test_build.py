@@ -4,8 +4,9 @@ import gc
 
 import pytest
 
+from crm.db import gc_paused
 from mapping import ReachSettings, analyse_graph
-from mapping.build import CITY, MIN_CITY_WEIGHT, city_weight, gc_paused
+from mapping.build import CITY, MIN_CITY_WEIGHT, city_weight
 from tests.mapping.conftest import DEFAULTS, NOW, days_ago, digital, direct, graph, row
 
 
