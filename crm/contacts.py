@@ -56,14 +56,7 @@ def log_contact(
     `occurred_at` defaults to `now`; a moment without a time zone is Brussels time (see
     `parse_occurred_at`).
     """
-    sent = {
-        "channel": channel,
-        "direction": direction,
-        "outcome": outcome,
-        "occurred_at": occurred_at,
-        "note": note,
-        "follow_up_on": follow_up_on,
-    }
+    sent = _sent(channel, direction, outcome, occurred_at, note, follow_up_on)
     return _add_contact(session, actor_id=actor_id, user_id=user_id, sent=sent, now=now)
 
 
@@ -97,14 +90,7 @@ def log_contact_once(
     typed in it the second time.
     """
     key = clean_text(key, field="idempotency_key", max_length=SUBMISSION_KEY_MAX, required=True)
-    sent = {
-        "channel": channel,
-        "direction": direction,
-        "outcome": outcome,
-        "occurred_at": occurred_at,
-        "note": note,
-        "follow_up_on": follow_up_on,
-    }
+    sent = _sent(channel, direction, outcome, occurred_at, note, follow_up_on)
     digest = _digest(actor_id, sent)
     try:
         # Insert first and let the unique index judge: a look-up first would let two requests
@@ -130,6 +116,11 @@ def log_contact_once(
             N_("This key was used before for another contact: use a new key for a new contact."),
         )
     return Logged(first, repeated=True)
+
+
+def _sent(*values) -> dict:
+    """The contact's fields as sent, by name (in the order of EDITABLE_FIELDS)."""
+    return dict(zip(EDITABLE_FIELDS, values, strict=True))
 
 
 def _add_contact(
