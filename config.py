@@ -31,6 +31,7 @@ class Config:
     MAP_NODE_LIMIT = _int_env("MAP_NODE_LIMIT", 2000)
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # forms and JSON bodies; imports get their own limit
+    JOBS_IN_BACKGROUND = True  # app.jobs: long work in a thread; the test client runs it inline
     PER_PAGE = 25
     MAX_PER_PAGE = 100
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
@@ -48,6 +49,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     LOGIN_RATE_LIMIT = "1000 per minute"
+    JOBS_IN_BACKGROUND = False
 
 
 class ProductionConfig(Config):

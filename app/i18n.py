@@ -95,6 +95,11 @@ LABEL_GROUPS = {
     "keep_warm_channel": vocabulary.KEEP_WARM_CHANNEL_LABELS,
     "keep_warm_role": vocabulary.KEEP_WARM_ROLE_LABELS,
     "export_kind": vocabulary.EXPORT_KIND_LABELS,
+    "job_kind": vocabulary.JOB_KIND_LABELS,
+    "job_step": vocabulary.JOB_STEP_LABELS,
+    "import_action": vocabulary.IMPORT_ACTION_LABELS,
+    "import_status": vocabulary.IMPORT_STATUS_LABELS,
+    "duplicate_reason": vocabulary.DUPLICATE_REASON_LABELS,
 }
 
 

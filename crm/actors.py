@@ -83,7 +83,7 @@ def create_actor(session: Session, *, now: datetime | None = None, **fields) -> 
     values = _clean_fields(session, {**_defaults(), **fields})
     now = now or utcnow()
     actor = Actor(created_at=now, updated_at=now, archived=False)
-    _apply(actor, values)
+    apply_values(actor, values)
     session.add(actor)
     session.flush()
     return actor
@@ -97,7 +97,7 @@ def update_actor(
     actor = get_actor(session, actor_id)
     check_version(actor, version, _stale_edit(actor))
     values = _clean_fields(session, changes)
-    _apply(actor, values)
+    apply_values(actor, values)
     actor.updated_at = now or utcnow()
     # Always write updated_at, so that the version is bumped even when only the themes (another
     # table) changed or the save lands in the same second as the last: else a stale edit of the
@@ -257,33 +257,25 @@ def _defaults() -> dict:
 def _clean_fields(session: Session, fields: dict) -> dict:
     """Validated values for the given fields; every problem reported at once."""
     cleaners = {
-        "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX, required=True),
-        "kind": lambda v: parse_choice(v, Kind, field="kind"),
+        **PLAIN_CLEANERS,
         "district": lambda v: _district_or_none(session, v),
         "themes": lambda v: themes_by_name(session, v),
-        "phone": lambda v: parse_phone(v, field="phone"),
-        "email": lambda v: parse_email(v, field="email"),
-        "address": lambda v: clean_text(v, field="address", max_length=ADDRESS_MAX),
-        "postcode": lambda v: _postcode(v),
-        "preferred_channel": lambda v: parse_choice(
-            v, Channel, field="preferred_channel", required=False
-        ),
-        "preferred_language": lambda v: parse_choice(
-            v, Language, field="preferred_language", required=False
-        ),
-        "do_not_phone": parse_bool,
-        "do_not_email": parse_bool,
-        "do_not_visit": parse_bool,
-        "influence": lambda v: parse_int(v, field="influence", low=1, high=5, default=3),
-        "interest": lambda v: parse_int(v, field="interest", low=1, high=5, default=3),
-        "notes": lambda v: clean_text(v, field="notes", max_length=TEXT_MAX) or "",
     }
     names = list(fields)
     cleaned = collect_errors(*(lambda n=n: cleaners[n](fields[n]) for n in names))
     return dict(zip(names, cleaned, strict=True))
 
 
-def _apply(actor: Actor, values: dict) -> None:
+def clean_plain_fields(fields: dict) -> dict:
+    """The fields validated without the database (all but district and themes), each problem
+    on its field at once; as create_actor validates them (an import checks rows with it)."""
+    names = [name for name in fields if name in PLAIN_CLEANERS]
+    cleaned = collect_errors(*(lambda n=n: PLAIN_CLEANERS[n](fields[n]) for n in names))
+    return {**fields, **dict(zip(names, cleaned, strict=True))}
+
+
+def apply_values(actor: Actor, values: dict) -> None:
+    """Set validated values on the actor, and its search key from its name."""
     for name, value in values.items():
         setattr(actor, name, value)
     if "name" in values:
@@ -353,6 +345,29 @@ def _postcode(value) -> str | None:
             "postcode", N_("'%(value)s' is not a Belgian postcode (4 digits)."), value=text
         )
     return text
+
+
+# Validation of each field that needs no database (district and themes are looked up).
+PLAIN_CLEANERS = {
+    "name": lambda v: clean_text(v, field="name", max_length=NAME_MAX, required=True),
+    "kind": lambda v: parse_choice(v, Kind, field="kind"),
+    "phone": lambda v: parse_phone(v, field="phone"),
+    "email": lambda v: parse_email(v, field="email"),
+    "address": lambda v: clean_text(v, field="address", max_length=ADDRESS_MAX),
+    "postcode": lambda v: _postcode(v),
+    "preferred_channel": lambda v: parse_choice(
+        v, Channel, field="preferred_channel", required=False
+    ),
+    "preferred_language": lambda v: parse_choice(
+        v, Language, field="preferred_language", required=False
+    ),
+    "do_not_phone": parse_bool,
+    "do_not_email": parse_bool,
+    "do_not_visit": parse_bool,
+    "influence": lambda v: parse_int(v, field="influence", low=1, high=5, default=3),
+    "interest": lambda v: parse_int(v, field="interest", low=1, high=5, default=3),
+    "notes": lambda v: clean_text(v, field="notes", max_length=TEXT_MAX) or "",
+}
 
 
 def _quiet(parse, value):

@@ -83,6 +83,9 @@ class NotFound(Exception):
         "event": N_("There is no event with id %(id)s."),
         "invitation": N_("There is no invitation with id %(id)s."),
         "idea": N_("There is no idea with id %(id)s."),
+        "job": N_("There is no job with id %(id)s."),
+        "import": N_("There is no import with id %(id)s."),
+        "mapping": N_("There is no saved column mapping with id %(id)s."),
     }
 
     def __init__(self, what: str, ident):

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -27,6 +28,8 @@ POSTCODE_MAX = 10
 TEXT_MAX = 5000
 LABEL_MAX = 100
 SUBMISSION_KEY_MAX = 255  # an Idempotency-Key (a UUID is 36); a form token's key is 22
+ENTERPRISE_NUMBER_MAX = 12  # "0403.170.701"
+FILE_NAME_MAX = 255
 
 # Named constraints so that Alembic migrations (batch mode on SQLite) can refer to them.
 NAMING_CONVENTION = {
@@ -132,6 +135,9 @@ class Actor(Base):
     influence: Mapped[int] = mapped_column(Integer, default=3)
     interest: Mapped[int] = mapped_column(Integer, default=3)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The Belgian enterprise number ("0403.170.701") of a business or association from the KBO
+    # register: a re-import of the register updates the actor with this number.
+    enterprise_number: Mapped[str | None] = mapped_column(String(ENTERPRISE_NUMBER_MAX))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
@@ -158,6 +164,7 @@ class Actor(Base):
         Index("ix_actors_by_last_contact", "archived", "last_contact_at"),
         Index("ix_actors_phone", "phone"),
         Index("ix_actors_email", "email"),
+        Index("uq_actors_enterprise_number", "enterprise_number", unique=True),
         # The search by words (LIKE '%word%' per word) on PostgreSQL; SQLite has no such index.
         Index(
             "ix_actors_search_name_trigram",
@@ -433,3 +440,116 @@ class ExportLog(Base):
     user: Mapped[User | None] = relationship(lazy="joined")
 
     __table_args__ = (Index("ix_export_logs_created_at", "created_at"),)
+
+
+class ImportRecord(Base):
+    """One import of a list: the uploaded file while it is checked, then who imported it, when,
+    and what it did (counts); undone as a whole while its actors have no newer changes."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(10))  # "file" or "kbo"
+    file_name: Mapped[str] = mapped_column(String(FILE_NAME_MAX))
+    status: Mapped[str] = mapped_column(String(10))  # "draft", "imported", "undone"
+    # The uploaded file, kept only until it is imported (or the draft is given up).
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    mapping: Mapped[str] = mapped_column(Text, default="{}")  # JSON: column header -> field
+    answers: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the user's choices per row
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged_count: Mapped[int] = mapped_column(Integer, default=0)
+    duplicate_count: Mapped[int] = mapped_column(Integer, default=0)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    # JSON: the rows left out (in error, skipped; possible duplicates) with their messages.
+    report: Mapped[str] = mapped_column(Text, default="[]")
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id], lazy="joined")
+
+    __table_args__ = (Index("ix_imports_created_at", "created_at"), {"sqlite_autoincrement": True})
+
+
+class ImportedActor(Base):
+    """An actor an import created or changed, with what it was before (to undo the import)."""
+
+    __tablename__ = "imported_actors"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
+    )
+    action: Mapped[str] = mapped_column(String(10))  # "created" or "updated"
+    before: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the changed fields' old values
+    version_after: Mapped[int] = mapped_column(Integer)  # the actor's version the import left
+
+    __table_args__ = (Index("ix_imported_actors_actor", "actor_id"),)
+
+
+class ImportMapping(Base):
+    """A saved column mapping ("Inschrijvingen platform"), reused for the next file like it."""
+
+    __tablename__ = "import_mappings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(LABEL_MAX), unique=True)
+    columns: Mapped[str] = mapped_column(Text)  # JSON: column header -> field (or null)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Job(Base):
+    """Work that takes longer than a request (checking or importing a big file, finding the
+    possible duplicates): its progress and result, read by any web worker after a reload."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(10))  # "queued", "running", "done", "failed"
+    step: Mapped[str] = mapped_column(String(30), default="")  # what it does now: "checking"
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"))
+    result: Mapped[str] = mapped_column(Text, default="")  # JSON, when done
+    error: Mapped[str] = mapped_column(Text, default="")  # JSON messages, when failed
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)  # also the heartbeat while running
+
+    __table_args__ = (
+        Index("ix_jobs_kind_created", "kind", "created_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+
+class MergeRecord(Base):
+    """Two actors found to be one: which was kept, which removed, and what moved over."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    kept_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    removed_id: Mapped[int] = mapped_column(Integer)  # the removed actor is gone: no foreign key
+    removed_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    fields_taken: Mapped[str] = mapped_column(Text, default="[]")  # JSON: fields from the removed
+    contacts_moved: Mapped[int] = mapped_column(Integer, default=0)
+    relations_moved: Mapped[int] = mapped_column(Integer, default=0)
+    invitations_moved: Mapped[int] = mapped_column(Integer, default=0)
+    ideas_moved: Mapped[int] = mapped_column(Integer, default=0)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime)
+
+    merged_by: Mapped[User | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_merges_merged_at", "merged_at"), {"sqlite_autoincrement": True})

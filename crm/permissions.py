@@ -89,6 +89,14 @@ may_edit_contact = Permission(
         "may change the contacts you logged yourself."
     ),
 )  # staff edit the contacts they logged; coordinators any contact
+may_import = Permission(
+    "may_import",
+    _at_least(Role.COORDINATOR),
+    N_(
+        "Only coordinators and administrators may import lists, look for duplicates and merge "
+        "actors."
+    ),
+)  # imports write many actors at once; a merge removes one: both are recorded (issue 12)
 may_delete_for_good = Permission(
     "may_delete_for_good",
     _at_least(Role.ADMIN),
@@ -109,6 +117,7 @@ PERMISSIONS: tuple[Permission, ...] = (
     may_export_by_role,
     may_export,
     may_edit_contact,
+    may_import,
     may_delete_for_good,
     may_administer,
 )

@@ -337,6 +337,39 @@ EXPORT_KIND_LABELS: dict[str, str] = {
     ExportKind.KEEP_WARM: N_("Keep-warm list"),
 }
 
+# Work that runs as a job (crm.jobs), and the steps its progress bar names.
+JOB_KIND_LABELS: dict[str, str] = {
+    "import_check": N_("Checking the list"),
+    "import_run": N_("Importing the list"),
+    "duplicates": N_("Looking for possible duplicates"),
+}
+JOB_STEP_LABELS: dict[str, str] = {
+    "reading": N_("Reading the file…"),
+    "checking": N_("Checking the rows…"),
+    "saving": N_("Saving…"),
+    "comparing": N_("Comparing the actors…"),
+}
+# What an import does with a row (crm.imports.plan), and why a row may be someone stored.
+IMPORT_ACTION_LABELS: dict[str, str] = {
+    "new": N_("New actor"),
+    "update": N_("Update"),
+    "unchanged": N_("Unchanged"),
+    "duplicate": N_("Possible duplicate"),
+    "error": N_("Error"),
+}
+IMPORT_STATUS_LABELS: dict[str, str] = {
+    "draft": N_("Not imported yet"),
+    "imported": N_("Imported"),
+    "undone": N_("Undone"),
+}
+DUPLICATE_REASON_LABELS: dict[str, str] = {
+    "phone": N_("same phone number"),
+    "email": N_("same e-mail address"),
+    "address": N_("same address"),
+    "name": N_("similar name"),
+    "same_row": N_("same as an earlier row"),
+}
+
 QUADRANT_LABELS: dict[str, str] = {
     Quadrant.MANAGE_CLOSELY: N_("Manage closely"),
     Quadrant.KEEP_SATISFIED: N_("Keep satisfied"),
