@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from crm.actors import create_actor, update_actor
@@ -307,3 +308,55 @@ def test_undo_is_refused_once_an_imported_actor_was_edited(session):
     session.rollback()
 
     assert count(session, Actor) == 3
+
+
+# --- files as people have them, imported end to end -------------------------------------------
+
+
+def test_an_xlsx_list_is_imported_with_its_cells_as_the_user_sees_them(session, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["Naam", "GSM", "Postcode", "Soort"])
+    workbook.active.append(["Café De Zwaan", "0470 12 34 56", 9112, "Handelaar"])
+    path = tmp_path / "lijst.xlsx"
+    workbook.save(path)
+
+    outcome = imported(session, path.read_bytes())
+
+    zwaan = actor_named(session, "Café De Zwaan")
+    assert (outcome.new, zwaan.phone, zwaan.postcode, zwaan.district.name, zwaan.kind) == (
+        1,
+        "+32470123456",
+        "9112",
+        "Sinaai",
+        "business",
+    )
+
+
+def test_a_utf8_list_with_bom_keeps_its_first_column_and_accents(session):
+    data = "\ufeffNaam,E-mail\r\nRené Geeraerts,RENE@Voorbeeld.be\r\n".encode()
+
+    imported(session, data)
+
+    rene = actor_named(session, "René Geeraerts")
+    assert rene.email == "rene@voorbeeld.be"
+
+
+def test_a_formula_in_a_cell_is_stored_as_its_text(session):
+    data = belgian_csv("=SUM(A1:A3)*2;Bewoner;;;;;;;")
+
+    imported(session, data)
+
+    (actor,) = session.scalars(select(Actor)).all()
+    assert actor.name == "=SUM(A1:A3)*2"
+
+
+def test_two_people_of_the_same_common_name_at_different_addresses_are_both_new(session):
+    create_actor(
+        session, name="Jan Peeters", kind="resident", address="Kerkstraat 1", postcode="9112"
+    )
+    session.commit()
+    data = belgian_csv("Jan Peeters;Bewoner;;;Stationsstraat 80;9100;Sint-Niklaas;;")
+
+    (row,) = check_draft(session, draft(session, data)).rows
+
+    assert (row.action, row.matches) == ("new", ())
