@@ -369,7 +369,17 @@ def _plan_row(row, matches, by_number, stored, facts, first_rows, answers) -> Pl
     found = matches.get(row.number, [])
     number = row.values.get(KBO_FIELD)
     actor_id = by_number.get(number) if number else _same_actor(row, found, facts)
+    if actor_id is not None and ("actor", actor_id) in first_rows:
+        # Two rows of the file are the same stored actor: the first one updates it.
+        same = Match(
+            actor_id=None,
+            name=row.values["name"],
+            reasons=("same_row",),
+            row=first_rows[("actor", actor_id)],
+        )
+        return PlannedRow(row.number, DUPLICATE, row.values, matches=(same,))
     if actor_id is not None:
+        first_rows[("actor", actor_id)] = row.number
         changes = _changes(stored[actor_id], row.values)
         action = UPDATE if changes else UNCHANGED
         return PlannedRow(

@@ -360,3 +360,20 @@ def test_two_people_of_the_same_common_name_at_different_addresses_are_both_new(
     (row,) = check_draft(session, draft(session, data)).rows
 
     assert (row.action, row.matches) == ("new", ())
+
+
+def test_two_rows_that_are_the_same_stored_actor_update_it_once(session):
+    stored = create_actor(
+        session, name="Jan Peeters", kind="resident", phone="035551212", email="jan@peeters.be"
+    )
+    session.commit()
+    by_phone = "Jan Peeters;Bewoner;03 555 12 12;;;;;;"
+    by_email = "Jan Peeters;Bewoner;;JAN@peeters.be;Kerkstraat 1;9112;;;"
+
+    plan = check_draft(session, draft(session, belgian_csv(by_phone, by_email)))
+
+    assert [(r.action, r.actor_id) for r in plan.rows] == [
+        ("unchanged", stored.id),
+        ("duplicate", None),
+    ]
+    assert plan.rows[1].matches[0].row == 2
