@@ -249,13 +249,20 @@ def kbo_rows(extract: KboExtract, *, districts: Collection[str] = ()) -> list[Ro
 
 
 @dataclass(frozen=True)
-class KboImport:
-    """What a check or an import of an extract did: the reading's report, and the dry run
-    (a check) or the outcome (an import)."""
+class KboCheck:
+    """The dry run of an extract: the reading's report, the rows read and their plan."""
 
     report: KboReport
-    plan: ImportPlan | None = None
-    outcome: ImportOutcome | None = None
+    rows: list[RowInput]
+    plan: ImportPlan
+
+
+@dataclass(frozen=True)
+class KboImport:
+    """An import of an extract: the reading's report and what the import did."""
+
+    report: KboReport
+    outcome: ImportOutcome
 
 
 def check_kbo(
@@ -264,11 +271,11 @@ def check_kbo(
     *,
     postcodes: Collection[str],
     progress: Progress = _no_progress,
-) -> KboImport:
+) -> KboCheck:
     """The dry run of an extract's enterprises in `postcodes` (nothing written)."""
     extract = read_kbo_extract(directory, postcodes=postcodes)
     rows = kbo_rows(extract, districts=choices_of_districts(session))
-    return KboImport(extract.report, plan=plan_rows(session, rows, progress=progress))
+    return KboCheck(extract.report, rows, plan_rows(session, rows, progress=progress))
 
 
 def import_kbo(
@@ -278,25 +285,27 @@ def import_kbo(
     postcodes: Collection[str],
     user_id: int | None,
     skip_invalid: bool = False,
+    checked: KboCheck | None = None,
     progress: Progress = _no_progress,
     now: datetime | None = None,
 ) -> KboImport:
     """Import the extract's enterprises in `postcodes` as one import (source "kbo", named
     after the folder), all or nothing; a re-import updates the actors it finds by their
-    enterprise number."""
-    extract = read_kbo_extract(directory, postcodes=postcodes)
-    rows = kbo_rows(extract, districts=choices_of_districts(session))
+    enterprise number. `checked`: the dry run of the same extract, not read again."""
+    if checked is None:
+        checked = check_kbo(session, directory, postcodes=postcodes, progress=progress)
     outcome = import_rows(
         session,
-        rows,
+        checked.rows,
         source=KBO,
         file_name=Path(directory).name or str(directory),
         user_id=user_id,
         skip_invalid=skip_invalid,
+        checked=checked.plan,
         progress=progress,
         now=now,
     )
-    return KboImport(extract.report, outcome=outcome)
+    return KboImport(checked.report, outcome)
 
 
 # --- reading the files -------------------------------------------------------------------------
