@@ -95,12 +95,12 @@ def _import_form() -> ImportForm:
         )
     # The upload limit of a list, not the 2 MB of a form or JSON body (config.py).
     request.max_content_length = MAX_UPLOAD_BYTES + FORM_OVERHEAD
-    sent = set(request.form) | set(request.files)
+    sent = {name or "" for name in (*request.form, *request.files)}  # a part may have no name
     unknown = sorted(sent - set(FORM_FIELDS))
     if unknown:
         raise Invalid(
             {
-                name[:40]: [Message(N_("Unknown field '%(name)s'."), name=name[:40])]
+                name[:40] or GENERAL: [Message(N_("Unknown field '%(name)s'."), name=name[:40])]
                 for name in unknown
             }
         )
@@ -127,7 +127,8 @@ def _mapping(raw: str | None) -> dict[str, str | None] | None:
     if not isinstance(columns, dict) or not all(
         isinstance(field, str | None) for field in columns.values()
     ):
-        raise Malformed.on(
+        # 422, not 400: the form field is text, as its schema says; what it means is the rule.
+        raise Invalid.on(
             "mapping",
             N_('Send a JSON object of column names to fields here, e.g. {"Naam": "name"}.'),
         )

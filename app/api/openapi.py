@@ -432,12 +432,14 @@ PATHS = {
                         "The dry run: every row's action; nothing was stored.", ImportDryRun
                     ),
                     "201": _ok("The import done, with its id to undo it.", ImportDone),
-                    "422": _error_response(
-                        "Nothing was stored: the file cannot be read or has no name column "
-                        "(errors.file, errors.mapping), or rows are in error and skip_invalid "
-                        "was not sent (errors.rows, with the rows in error).",
-                        ImportRefused,
-                    ),
+                    "422": {
+                        "description": "Nothing was stored: the file cannot be read or has no "
+                        "name column (errors.file, errors.mapping), or rows are in error and "
+                        "skip_invalid was not sent (errors.rows, with the rows in error).",
+                        "content": {
+                            JSON: {"schema": {"anyOf": [_schema(Errors), _schema(ImportRefused)]}}
+                        },
+                    },
                     **_errors(400, 401, 403, 413),
                 },
                 description="A row is new, an update of an actor stored (the same name with "
@@ -447,8 +449,9 @@ PATHS = {
                 "skip_invalid is true. Importing the same list twice adds nothing the second "
                 "time (its rows are unchanged), so a retried request is safe without an "
                 "Idempotency-Key. Refused beyond what the schema says (422): a file that is not "
-                "a readable CSV or XLSX or is larger than the limit (file), a mapping naming a "
-                "column the file lacks or an unknown field, or no name column (mapping).",
+                "a readable CSV or XLSX or is larger than the limit (file), a mapping that is not a "
+                "JSON object, names a column the file lacks or an unknown field, or maps no "
+                "column to the name (mapping).",
             ),
             "requestBody": IMPORT_BODY,
         },

@@ -131,10 +131,10 @@ def test_a_file_that_is_no_list_is_refused_on_the_file(client, as_coordinator, s
     assert stored(ImportRecord) == 0
 
 
-def test_a_mapping_that_is_not_json_is_a_bad_request(client, as_coordinator):
+def test_a_mapping_that_is_not_a_json_object_is_refused(client, as_coordinator):
     response = upload(client, as_coordinator, belgian_csv(*ROWS), mapping="Naam=name")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert list(response.json["errors"]) == ["mapping"]
 
 
