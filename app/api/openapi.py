@@ -448,10 +448,10 @@ PATHS = {
                 "import runs in one transaction: a row in error stores nothing unless "
                 "skip_invalid is true. Importing the same list twice adds nothing the second "
                 "time (its rows are unchanged), so a retried request is safe without an "
-                "Idempotency-Key. Refused beyond what the schema says (422): a file that is not "
-                "a readable CSV or XLSX or is larger than the limit (file), a mapping that is not a "
-                "JSON object, names a column the file lacks or an unknown field, or maps no "
-                "column to the name (mapping).",
+                "Idempotency-Key. Refused beyond what the schema says (422): a file that is "
+                "not a readable CSV or XLSX or is larger than the limit (file), a mapping that "
+                "is not a JSON object, names a column the file lacks or an unknown field, or "
+                "maps no column to the name (mapping).",
             ),
             "requestBody": IMPORT_BODY,
         },
