@@ -1,4 +1,5 @@
-"""Command-line commands: `flask users ...`, `flask demo-data ...`, `flask bootstrap`.
+"""Command-line commands: `flask users ...`, `flask demo-data ...`, `flask bootstrap`,
+`flask reach report`; `flask import ...` lives in app.imports_cli.
 
 Each command calls crm service functions and owns the transaction, like a view does.
 """
@@ -18,6 +19,7 @@ from tqdm import tqdm
 
 from app.analysis import current_analysis
 from app.extensions import db
+from app.imports_cli import imports
 from crm.actors import choices_of_districts
 from crm.messages import Invalid, NotFound
 from crm.users import create_user, find_user_by_email, issue_api_token, list_users, set_password
@@ -45,6 +47,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(bootstrap)
     app.cli.add_command(reach)
+    app.cli.add_command(imports)
 
 
 # --- users -------------------------------------------------------------------------------

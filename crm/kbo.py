@@ -15,11 +15,24 @@ are ever held in memory.
 import csv
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from sqlalchemy.orm import Session
 from stdnum.be import vat
 
+from crm.actors import choices_of_districts, clean_plain_fields
+from crm.imports.plan import (
+    KBO_FIELD,
+    CellError,
+    ImportPlan,
+    Progress,
+    RowInput,
+    _no_progress,
+    plan_rows,
+)
+from crm.imports.records import KBO, ImportOutcome, import_rows
 from crm.messages import N_, Invalid
 from crm.validation import parse_email, parse_phone
 from crm.vocabulary import Kind
@@ -91,6 +104,7 @@ class KboEnterprise:
     email: str | None
     main_nace_code: str | None  # "94991"
     nace_version: str | None  # the NACE-BEL edition of that code: "2008", "2025"
+    line: int  # its row's line in enterprise.csv (the header is line 1)
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,7 @@ def read_kbo_extract(directory: Path, *, postcodes: Collection[str]) -> KboExtra
                 email=email,
                 main_nace_code=nace_code,
                 nace_version=nace_version,
+                line=line,
             )
         )
     in_area = len(enterprises) + len(skipped)
@@ -182,20 +197,22 @@ def kind_of_legal_form(legal_form: str) -> Kind:
 
 
 def kbo_actor_fields(enterprise: KboEnterprise, *, districts: Collection[str] = ()) -> dict:
-    """The fields of `crm.actors.create_actor` for one enterprise of the register.
+    """The values of an import row (crm.imports.plan.RowInput) for one enterprise.
 
-    Actors have no column for the enterprise number yet: it is the first line of the notes
-    ("KBO 0403.170.701"). A phone number or e-mail address that does not validate is left out
-    of its field (the register holds many written by hand) and kept in the notes instead, so
-    that the import of the enterprise never fails on it. The district is the municipality when
-    that is one of `districts` (the register names deelgemeenten: "Belsele", "Sinaai").
+    The enterprise number goes to `enterprise_number`: a re-import finds the actor by it. A
+    phone number or e-mail address that does not validate is left out of its field (the
+    register holds many written by hand) and kept in the notes instead, so that the import of
+    the enterprise never fails on it; without such a value there are no notes (an import never
+    erases stored notes). The district is the municipality when that is one of `districts`
+    (the register names deelgemeenten: "Belsele", "Sinaai").
     """
-    notes = [f"KBO {enterprise.enterprise_number}"]
+    notes = []
     fields = {
         "name": enterprise.name,
         "kind": enterprise.kind.value,
         "address": enterprise.address or None,
         "postcode": enterprise.postcode or None,
+        KBO_FIELD: enterprise.enterprise_number,
     }
     if enterprise.municipality in districts:
         fields["district"] = enterprise.municipality
@@ -209,8 +226,86 @@ def kbo_actor_fields(enterprise: KboEnterprise, *, districts: Collection[str] = 
         fields["email"] = email
     elif enterprise.email:
         notes.append(f"KBO e-mail: {enterprise.email}")
-    fields["notes"] = "\n".join(notes)
-    return fields
+    if notes:
+        fields["notes"] = "\n".join(notes)
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def kbo_rows(extract: KboExtract, *, districts: Collection[str] = ()) -> list[RowInput]:
+    """The extract's enterprises as import rows, numbered by their line in enterprise.csv;
+    a value the actors cannot hold (a name too long) is that row's error."""
+    rows = []
+    for enterprise in extract.enterprises:
+        values = kbo_actor_fields(enterprise, districts=districts)
+        try:
+            rows.append(RowInput(number=enterprise.line, values=clean_plain_fields(values)))
+        except Invalid as refusal:
+            errors = tuple(
+                CellError(column=name, cell=str(enterprise.line), messages=tuple(messages))
+                for name, messages in refusal.errors.items()
+            )
+            rows.append(RowInput(number=enterprise.line, values=values, errors=errors))
+    return rows
+
+
+@dataclass(frozen=True)
+class KboCheck:
+    """The dry run of an extract: the reading's report, the rows read and their plan."""
+
+    report: KboReport
+    rows: list[RowInput]
+    plan: ImportPlan
+
+
+@dataclass(frozen=True)
+class KboImport:
+    """An import of an extract: the reading's report and what the import did."""
+
+    report: KboReport
+    outcome: ImportOutcome
+
+
+def check_kbo(
+    session: Session,
+    directory: Path,
+    *,
+    postcodes: Collection[str],
+    progress: Progress = _no_progress,
+) -> KboCheck:
+    """The dry run of an extract's enterprises in `postcodes` (nothing written)."""
+    extract = read_kbo_extract(directory, postcodes=postcodes)
+    rows = kbo_rows(extract, districts=choices_of_districts(session))
+    return KboCheck(extract.report, rows, plan_rows(session, rows, progress=progress))
+
+
+def import_kbo(
+    session: Session,
+    directory: Path,
+    *,
+    postcodes: Collection[str],
+    user_id: int | None,
+    skip_invalid: bool = False,
+    checked: KboCheck | None = None,
+    progress: Progress = _no_progress,
+    now: datetime | None = None,
+) -> KboImport:
+    """Import the extract's enterprises in `postcodes` as one import (source "kbo", named
+    after the folder), all or nothing; a re-import updates the actors it finds by their
+    enterprise number. `checked`: the dry run of the same extract, not read again."""
+    if checked is None:
+        checked = check_kbo(session, directory, postcodes=postcodes, progress=progress)
+    outcome = import_rows(
+        session,
+        checked.rows,
+        source=KBO,
+        file_name=Path(directory).name or str(directory),
+        user_id=user_id,
+        skip_invalid=skip_invalid,
+        checked=checked.plan,
+        progress=progress,
+        now=now,
+    )
+    return KboImport(checked.report, outcome)
 
 
 # --- reading the files -------------------------------------------------------------------------

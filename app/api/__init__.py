@@ -22,6 +22,7 @@ from app.api import (  # noqa: E402, F401
     errors,
     events,
     exports,
+    imports,
     maps,
     openapi,
     reach,

@@ -26,10 +26,18 @@ from app.api.schemas.events import (
     InvitationsAdded,
     Representation,
 )
+from app.api.schemas.imports import (
+    ImportDone,
+    ImportDryRun,
+    ImportForm,
+    ImportRefused,
+    ImportUndone,
+)
 from app.api.schemas.reach import ActorReach, Reach
 from app.api.schemas.relations import Relation, RelationCreate
 from app.api.schemas.types import ANY_SPACE, ID_TEXT, Body, Reply, trimmed
 from app.maps.charts import FIGURES
+from crm.imports.files import MAX_UPLOAD_BYTES
 from crm.models import EMAIL_MAX, LABEL_MAX, SUBMISSION_KEY_MAX
 from crm.validation import MAX_ID
 from crm.vocabulary import Kind
@@ -38,6 +46,7 @@ from mapping.filters import HOPS
 MAP_NAMES = tuple(FIGURES)  # reach-over-time and channel-mix: not yet (issue 4)
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERROR_RESPONSES = {
@@ -47,6 +56,7 @@ ERROR_RESPONSES = {
     404: "NotFound",
     409: "Conflict",
     411: "LengthRequired",
+    413: "TooLarge",
     422: "Unprocessable",
 }
 
@@ -183,6 +193,15 @@ def _integer_or_default(low: int, high: int) -> dict:
 
 
 KIND_OR_ALL = {"type": "string", "enum": ["", *map(str, Kind)]}
+IMPORT_BODY = {
+    "required": True,
+    "content": {
+        MULTIPART: {
+            "schema": _schema(ImportForm),
+            "encoding": {"file": {"contentType": "application/octet-stream"}},
+        }
+    },
+}
 REACH_FILTERS = (
     "Filters: a group is kept when it is defined by every value asked for. district=D keeps the "
     "group 'district:D' and the groups 'kind_district:<kind>/D'; kind=K keeps 'kind:K' and "
@@ -403,6 +422,51 @@ PATHS = {
             "allow for the invitation's actor (channel).",
         ),
     },
+    "/imports": {
+        "post": {
+            **_operation(
+                "importActors",
+                "Check a list of actors (dry_run) or import it, all or nothing (coordinators).",
+                {
+                    "200": _ok(
+                        "The dry run: every row's action; nothing was stored.", ImportDryRun
+                    ),
+                    "201": _ok("The import done, with its id to undo it.", ImportDone),
+                    "422": {
+                        "description": "Nothing was stored: the file cannot be read or has no "
+                        "name column (errors.file, errors.mapping), or rows are in error and "
+                        "skip_invalid was not sent (errors.rows, with the rows in error).",
+                        "content": {
+                            JSON: {"schema": {"anyOf": [_schema(Errors), _schema(ImportRefused)]}}
+                        },
+                    },
+                    **_errors(400, 401, 403, 413),
+                },
+                description="A row is new, an update of an actor stored (the same name with "
+                "the same phone, e-mail or address), unchanged, a possible duplicate (left "
+                "out) or in error (which cell, what is wrong, in the request's language). The "
+                "import runs in one transaction: a row in error stores nothing unless "
+                "skip_invalid is true. Importing the same list twice adds nothing the second "
+                "time (its rows are unchanged), so a retried request is safe without an "
+                "Idempotency-Key. Refused beyond what the schema says (422): a file that is "
+                "not a readable CSV or XLSX or is larger than the limit (file), a mapping that "
+                "is not a JSON object, names a column the file lacks or an unknown field, or "
+                "maps no column to the name (mapping).",
+            ),
+            "requestBody": IMPORT_BODY,
+        },
+    },
+    "/imports/{import_id}/undo": {
+        "parameters": [_ref("parameters", "ImportId")],
+        "post": _operation(
+            "undoImport",
+            "Take an import back as a whole (coordinators).",
+            {"200": _ok("The import is undone.", ImportUndone), **_errors(401, 403, 404, 409, 422)},
+            description="Removes the actors the import created and puts back what it changed. "
+            "Refused (422, on import) when the import was not done or was undone already, or "
+            "when any of its actors was changed, contacted, linked or invited since.",
+        ),
+    },
     "/openapi.json": {
         "get": _operation(
             "getOpenApi",
@@ -417,6 +481,7 @@ PARAMETERS = {
     "RelationId": _path_id("relation_id", "relation"),
     "EventId": _path_id("event_id", "event"),
     "InvitationId": _path_id("invitation_id", "invitation"),
+    "ImportId": _path_id("import_id", "import"),
     "Dialect": _query(
         "dialect",
         {"type": "string", "enum": ["", "excel-be", "plain"]},
@@ -518,6 +583,9 @@ RESPONSES = {
     "LengthRequired": _error_response(
         "A chunked request body (Transfer-Encoding: chunked) from a server that does not mark "
         "where it ends: send it with a Content-Length."
+    ),
+    "TooLarge": _error_response(
+        f"The request body is larger than the limit ({MAX_UPLOAD_BYTES // 2**20} MB for a list)."
     ),
     "Unprocessable": _error_response(
         "A value was refused (unknown field, invalid phone, unknown kind, ...); nothing was saved."

@@ -276,12 +276,16 @@ def import_rows(
     file_name: str,
     user_id: int | None,
     skip_invalid: bool = False,
+    checked: ImportPlan | None = None,
     progress: Progress = _no_progress,
     now: datetime | None = None,
 ) -> ImportOutcome:
     """Check and import rows that were not uploaded as a file (the KBO register), recorded
-    as an import of `source`."""
-    plan = plan_rows(session, rows, progress=progress)
+    as an import of `source`; `checked` is their dry run to reuse when nothing was written
+    since it."""
+    plan = checked
+    if plan is None or plan.data_version != current_data_version(session):
+        plan = plan_rows(session, rows, progress=progress)
     record = ImportRecord(
         source=source,
         file_name=file_name[:255],

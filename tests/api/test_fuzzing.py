@@ -56,6 +56,11 @@ RULES_BEYOND_JSON_SCHEMA = {
     "addInvitations": {"actor_ids", "channels", "build.targets.", "district", "theme"},
     # An override the rules allow for the invitation's actor.
     "updateInvitation": {"channel"},
+    # A readable CSV or XLSX with a name column; a mapping of its headers to known fields;
+    # rows without errors unless skip_invalid.
+    "importActors": {"file", "mapping", "rows"},
+    # An import that was done, whose actors nobody changed since.
+    "undoImport": {"import"},
 }
 
 

@@ -3,6 +3,7 @@
 import enum
 import importlib
 import inspect
+import io
 import pkgutil
 import re
 import sys
@@ -28,6 +29,7 @@ from crm.messages import Invalid
 from tests.api.conftest import API
 
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -280,7 +282,13 @@ BODY_OPERATIONS = [
     (path, method)
     for path, item in OPENAPI["paths"].items()
     for method, operation in item.items()
-    if method in HTTP_METHODS and "requestBody" in operation
+    if method in HTTP_METHODS and JSON in operation.get("requestBody", {}).get("content", {})
+]
+FORM_OPERATIONS = [
+    (path, method)
+    for path, item in OPENAPI["paths"].items()
+    for method, operation in item.items()
+    if method in HTTP_METHODS and MULTIPART in operation.get("requestBody", {}).get("content", {})
 ]
 
 
@@ -302,6 +310,31 @@ def test_each_route_reads_exactly_the_fields_its_operation_documents(
     ]
     assert response.status_code == 422
     assert unknown == ["undocumented"]
+
+
+def test_the_multipart_routes_are_the_import():
+    assert FORM_OPERATIONS == [("/imports", "post")]
+
+
+@pytest.mark.parametrize(("path", "method"), FORM_OPERATIONS)
+def test_each_form_route_reads_exactly_the_fields_its_operation_documents(
+    client, as_admin, path, method
+):
+    reference = OPENAPI["paths"][path][method]["requestBody"]["content"][MULTIPART]["schema"]
+    schema = schema_of(reference["$ref"].rsplit("/", 1)[1])
+    form = {name: "" for name in schema["properties"] if name != "file"}
+    form["file"] = (io.BytesIO(b"Naam\r\nVzw De Link\r\n"), "lijst.csv")
+
+    documented = client.post(API + path, data={**form, "dry_run": "true"}, headers=as_admin)
+    form["file"] = (io.BytesIO(b"Naam\r\nVzw De Link\r\n"), "lijst.csv")
+    undocumented = client.post(
+        API + path + "?lang=en", data={**form, "undocumented": "1"}, headers=as_admin
+    )
+
+    assert documented.status_code == 200, documented.json
+    assert undocumented.status_code == 422
+    assert list(undocumented.json["errors"]) == ["undocumented"]
+    assert schema["additionalProperties"] is False
 
 
 def test_the_white_space_of_the_patterns_is_what_python_trims():

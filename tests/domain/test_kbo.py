@@ -3,18 +3,24 @@
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from crm.actors import create_actor
+from crm.imports.records import get_import, undo_import
 from crm.kbo import (
     KboEnterprise,
     SkippedEnterprise,
     SkipReason,
+    check_kbo,
+    import_kbo,
     kbo_actor_fields,
+    kbo_rows,
     kind_of_legal_form,
     read_kbo_extract,
 )
 from crm.messages import Invalid
+from crm.models import Actor
 from crm.vocabulary import Kind
+from tests.domain.conftest import NOW, count
 
 # As the register writes its files: a header row, comma-separated, text in double quotes,
 # empty values (JuridicalFormCAC, a Belgian address's country) unquoted, dates unquoted.
@@ -70,6 +76,7 @@ SINT_NIKLAAS = ("9100", "9111", "9112")
 
 def write_extract(directory: Path, **files: str) -> Path:
     """An extract folder with the five files above, any of them replaced by `files`."""
+    directory.mkdir(parents=True, exist_ok=True)
     contents = {
         "enterprise.csv": ENTERPRISE,
         "denomination.csv": DENOMINATION,
@@ -102,6 +109,7 @@ def test_a_vzw_in_belsele_is_read_with_its_phone_email_and_main_activity(tmp_pat
         email="info@klaproos.be",
         main_nace_code="94991",
         nace_version="2025",
+        line=3,
     )
 
 
@@ -243,11 +251,12 @@ def enterprise(**changes) -> KboEnterprise:
         "email": "Info@Klaproos.be",
         "main_nace_code": "94991",
         "nace_version": "2025",
+        "line": 3,
     }
     return KboEnterprise(**{**values, **changes})
 
 
-def test_actor_fields_carry_the_enterprise_number_in_the_notes():
+def test_actor_fields_carry_the_enterprise_number_in_its_own_field():
     fields = kbo_actor_fields(enterprise(), districts=["Sint-Niklaas", "Belsele"])
 
     assert fields == {
@@ -255,10 +264,10 @@ def test_actor_fields_carry_the_enterprise_number_in_the_notes():
         "kind": "civic_association",
         "address": "Kerkstraat 12 bus 3",
         "postcode": "9111",
+        "enterprise_number": "0417.000.129",
         "district": "Belsele",
         "phone": "+3237761234",
         "email": "info@klaproos.be",
-        "notes": "KBO 0417.000.129",
     }
 
 
@@ -268,19 +277,156 @@ def test_actor_fields_keep_an_unusable_phone_and_email_in_the_notes():
     )
 
     assert "phone" not in fields and "email" not in fields and "district" not in fields
-    assert fields["notes"] == "KBO 0417.000.129\nKBO tel: 03/776.12\nKBO e-mail: info at klaproos"
+    assert fields["notes"] == "KBO tel: 03/776.12\nKBO e-mail: info at klaproos"
+    assert fields["enterprise_number"] == "0417.000.129"
 
 
-def test_actor_fields_create_an_actor(session):
-    actor = create_actor(session, **kbo_actor_fields(enterprise(kind=Kind.BUSINESS)))
+def test_the_rows_of_an_extract_are_numbered_by_their_line_in_enterprise_csv(tmp_path):
+    extract = read_kbo_extract(write_extract(tmp_path), postcodes=SINT_NIKLAAS)
 
-    assert (actor.name, actor.kind, actor.phone, actor.postcode, actor.notes) == (
-        "Buurtwerk De Klaproos",
-        "business",
-        "+3237761234",
-        "9111",
-        "KBO 0417.000.129",
+    rows = kbo_rows(extract, districts=["Sint-Niklaas", "Belsele", "Sinaai"])
+
+    assert [(row.number, row.values["enterprise_number"], row.errors) for row in rows] == [
+        (2, "0403.170.701", ()),
+        (3, "0417.000.129", ()),
+        (7, "0417.000.426", ()),
+    ]
+    assert rows[1].values == {
+        "name": "Buurtwerk De Klaproos",
+        "kind": "civic_association",
+        "address": "Kerkstraat 12 bus 3",
+        "postcode": "9111",
+        "enterprise_number": "0417.000.129",
+        "district": "Belsele",
+        "phone": "+3237761234",
+        "email": "info@klaproos.be",
+    }
+
+
+def test_a_name_longer_than_an_actor_holds_is_the_error_of_its_row(tmp_path):
+    long_name = "Vereniging " + "x" * 300
+    denomination = DENOMINATION.replace("Buurtwerk De Klaproos", long_name)
+    extract = read_kbo_extract(
+        write_extract(tmp_path, denomination=denomination), postcodes=SINT_NIKLAAS
     )
+
+    rows = kbo_rows(extract)
+
+    assert [row.number for row in rows if row.errors] == [3]
+    assert [(e.column, e.cell) for e in rows[1].errors] == [("name", "3")]
+
+
+# --- importing the register (crm.imports.records.import_rows) ---------------------------------
+
+
+def kbo_actors(session) -> list[tuple]:
+    session.commit()
+    query = select(Actor.enterprise_number, Actor.name, Actor.kind, Actor.phone).order_by(
+        Actor.enterprise_number
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def test_an_import_stores_the_enterprises_with_their_number(session, tmp_path):
+    directory = write_extract(tmp_path / "KboOpenData_0140_2025_10")
+
+    result = import_kbo(session, directory, postcodes=SINT_NIKLAAS, user_id=None, now=NOW)
+    session.commit()
+
+    outcome = result.outcome
+    assert (outcome.new, outcome.updated, outcome.unchanged, outcome.errors) == (3, 0, 0, 0)
+    assert result.report.kept == 3
+    assert kbo_actors(session) == [
+        ("0403.170.701", "Brouwerij van het Waasland", "business", None),
+        ("0417.000.129", "Buurtwerk De Klaproos", "civic_association", "+3237761234"),
+        ("0417.000.426", "Transports Sinaai", "business", None),
+    ]
+    record = get_import(session, outcome.import_id)
+    assert (record.source, record.file_name, record.status) == (
+        "kbo",
+        "KboOpenData_0140_2025_10",
+        "imported",
+    )
+
+
+def test_a_re_import_of_the_same_extract_adds_nothing(session, tmp_path):
+    directory = write_extract(tmp_path)
+    import_kbo(session, directory, postcodes=SINT_NIKLAAS, user_id=None, now=NOW)
+    session.commit()
+
+    again = import_kbo(session, directory, postcodes=SINT_NIKLAAS, user_id=None, now=NOW).outcome
+    session.commit()
+
+    assert (again.new, again.updated, again.unchanged, again.duplicates) == (0, 0, 3, 0)
+    assert count(session, Actor) == 3
+
+
+def test_a_re_import_with_a_changed_phone_updates_that_actor(session, tmp_path):
+    import_kbo(session, write_extract(tmp_path), postcodes=SINT_NIKLAAS, user_id=None, now=NOW)
+    session.commit()
+    contact = CONTACT.replace("03/776.12.34", "03/776.99.99")
+
+    again = import_kbo(
+        session,
+        write_extract(tmp_path, contact=contact),
+        postcodes=SINT_NIKLAAS,
+        user_id=None,
+        now=NOW,
+    ).outcome
+    session.commit()
+
+    assert (again.new, again.updated, again.unchanged) == (0, 1, 2)
+    assert ("0417.000.129", "Buurtwerk De Klaproos", "civic_association", "+3237769999") in (
+        kbo_actors(session)
+    )
+    assert count(session, Actor) == 3
+
+
+def test_a_re_import_finds_an_enterprise_by_its_number_after_a_change_of_name(session, tmp_path):
+    import_kbo(session, write_extract(tmp_path), postcodes=SINT_NIKLAAS, user_id=None, now=NOW)
+    session.commit()
+    renamed = DENOMINATION.replace("Buurtwerk De Klaproos", "Buurthuis Klaproos")
+
+    again = import_kbo(
+        session,
+        write_extract(tmp_path, denomination=renamed),
+        postcodes=SINT_NIKLAAS,
+        user_id=None,
+        now=NOW,
+    ).outcome
+    session.commit()
+
+    assert (again.new, again.updated) == (0, 1)
+    assert actor_with_number(session, "0417.000.129").name == "Buurthuis Klaproos"
+
+
+def test_the_check_of_an_extract_says_what_an_import_would_do_and_writes_nothing(session, tmp_path):
+    checked = check_kbo(session, write_extract(tmp_path), postcodes=SINT_NIKLAAS)
+    session.commit()
+
+    assert [(row.number, row.action) for row in checked.plan.rows] == [
+        (2, "new"),
+        (3, "new"),
+        (7, "new"),
+    ]
+    assert count(session, Actor) == 0
+
+
+def test_an_import_of_the_register_can_be_undone(session, tmp_path):
+    outcome = import_kbo(
+        session, write_extract(tmp_path), postcodes=SINT_NIKLAAS, user_id=None, now=NOW
+    ).outcome
+    session.commit()
+
+    undo_import(session, outcome.import_id, user_id=None, now=NOW)
+    session.commit()
+
+    assert count(session, Actor) == 0
+
+
+def actor_with_number(session, number: str) -> Actor:
+    session.commit()
+    return session.scalars(select(Actor).where(Actor.enterprise_number == number)).one()
 
 
 @pytest.mark.parametrize(
