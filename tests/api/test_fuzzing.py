@@ -44,9 +44,10 @@ RULES_BEYOND_JSON_SCHEMA = {
     # themes are the ones the administrators keep.
     "createActor": {"phone", "email", "district", "themes"},
     "updateActor": {"phone", "email", "district", "themes"},
-    # Not in the future, not before 2000; a follow-up not before the day of the contact; an
-    # Idempotency-Key not blank and not used before with another body.
-    "logContact": {"occurred_at", "follow_up_on", "idempotency_key"},
+    # An outcome that can happen on the channel; not in the future, not before 2000; a
+    # follow-up not before the day of the contact; an Idempotency-Key not blank and not used
+    # before with another body.
+    "logContact": {"outcome", "occurred_at", "follow_up_on", "idempotency_key"},
     # Existing actors, not the same one twice, not a relation they have; the end after the start.
     "addRelation": {"source_id", "target_id", "ends_on"},
     # A start between 2000 and five years from now; known themes.
