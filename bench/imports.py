@@ -23,7 +23,9 @@ found (update/unchanged of that actor, or a duplicate naming it).
 `--server` (SQLite): gunicorn with `--workers` workers on the database; logged-in clients ask
 the actor list with a search (/?q=...) over and over while another process imports the
 list; printed: the list's p50/p99 before and during the import's write transaction, and the
-longest answer during it (on SQLite the import holds the write lock for its whole write).
+longest answer during it (on SQLite the import holds the write lock for its whole write, and
+every transaction of the app is BEGIN IMMEDIATE: so does a dry run in an app session, though it
+only reads; `--reader-dry-run` runs it in a plain BEGIN instead).
 """
 
 import argparse
@@ -441,19 +443,26 @@ def run_postgresql(options, data_and_planted):
 # --- through the server: what a colleague waits for during the import -----------------------
 
 
-def import_in_process(url: str, csv_path: str) -> None:
+def import_in_process(url: str, csv_path: str, reader: bool) -> None:
     """(run as a subprocess) Dry run, then the confirmed import in its own transaction; prints
     a JSON line with the wall-clock times the write transaction began and ended."""
     data = Path(csv_path).read_bytes()
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
         record, _table = start_import(session, data=data, file_name=FILE_NAME, created_by_id=None)
+        import_id = record.id  # read after the commit, it would begin a transaction: the lock
         session.commit()
         checking = time.time()
-        plan = check_draft(session, record.id)
+        if reader:  # the dry run in a plain BEGIN: it only reads, so it holds no write lock
+            read_engine = make_engine(url, immediate=False)
+            with make_session_factory(read_engine)() as read_session:
+                plan = check_draft(read_session, import_id)
+            read_engine.dispose()
+        else:
+            plan = check_draft(session, import_id)
         session.commit()
         began = time.time()
-        outcome = import_draft(session, record.id, user_id=None, checked=plan)
+        outcome = import_draft(session, import_id, user_id=None, checked=plan)
         session.commit()
         ended = time.time()
     print(
@@ -475,6 +484,7 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
     map_pages.PORT = PORT
     server = map_pages.start_server(url, options.workers, directory)
     web = f"http://127.0.0.1:{PORT}"
+    reader = "reader" if options.reader_dry_run else "immediate"
     try:
         openers = [logged_in_opener(web) for _ in range(options.clients)]
         samples: list[tuple[float, float]] = []  # (start, seconds)
@@ -501,7 +511,7 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
         time.sleep(3)
         quiet_until = time.time()
         importer = subprocess.run(
-            [sys.executable, __file__, "--import-into", url, str(csv_path)],
+            [sys.executable, __file__, "--import-into", url, str(csv_path), reader],
             capture_output=True,
             text=True,
             check=True,
@@ -519,7 +529,7 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
         before = sorted(s for t0, s in samples if t0 + s < quiet_until)
         checking = overlapping(window["checking"], window["began"])
         during = overlapping(window["began"], window["ended"])
-        label = f"server sqlite {options.workers} workers, {options.clients} clients"
+        label = f"server sqlite {options.workers} workers, {options.clients} clients, {reader}"
         print(
             f"{label}  dry run transaction (check_draft, other process): "
             f"{window['began'] - window['checking']:.2f} s"
@@ -549,8 +559,8 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--import-into":
-        import_in_process(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--import-into":
+        import_in_process(sys.argv[2], sys.argv[3], sys.argv[4] == "reader")
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--actors", type=int, default=100_000)
@@ -564,6 +574,11 @@ def main() -> None:
     parser.add_argument("--server", action="store_true", help="also the concurrent list page")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=4, help="concurrent list clients")
+    parser.add_argument(
+        "--reader-dry-run",
+        action="store_true",
+        help="the dry run on a plain-BEGIN session (make_engine(immediate=False))",
+    )
     options = parser.parse_args()
     with scratch_dir(options.keep) as directory:
         base, data, planted = (
