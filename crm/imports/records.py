@@ -379,9 +379,10 @@ def _create_actors(session: Session, rows: list[PlannedRow], now: datetime) -> l
     districts = dict(session.execute(select(District.name, District.id)).all())
     themes = dict(session.execute(select(Theme.name, Theme.id)).all())
     records = [_actor_row(row.values, districts, now) for row in rows]
-    ids = list(
-        session.scalars(insert(Actor).returning(Actor.id, sort_by_parameter_order=True), records)
-    )
+    # render_nulls: every row has the same columns, so they go in a few batches; without it
+    # each run of rows with other empty fields is its own INSERT (2 500 rows: 1 100 of them).
+    statement = insert(Actor).returning(Actor.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(statement.execution_options(render_nulls=True), records))
     links = [
         {"actor_id": actor_id, "theme_id": themes[name]}
         for actor_id, row in zip(ids, rows, strict=True)
