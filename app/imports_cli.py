@@ -21,10 +21,11 @@ from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 from tqdm import tqdm
 
+from app.analysis import reading_session
 from app.extensions import db
 from app.i18n import label, translate_message
 from crm.imports.plan import DUPLICATE, ERROR, ImportPlan, Progress
-from crm.imports.records import check_draft, import_draft, start_import, undo_import
+from crm.imports.records import check_upload, import_draft, start_import, undo_import
 from crm.kbo import check_kbo, import_kbo
 from crm.messages import Invalid, NotFound
 from crm.users import find_user_by_email
@@ -56,18 +57,21 @@ def import_actors(
         user_id = _user_id(email)
         columns = _read_mapping(mapping) if mapping else None
         data = _read_bytes(file)
+        db.session.commit()  # the check reads for seconds: off the write lock (SQLite)
         try:
-            record, _table = start_import(
-                db.session, data=data, file_name=file.name, created_by_id=user_id, mapping=columns
-            )
-            with _progress_bar() as progress:
-                plan = check_draft(db.session, record.id, progress=progress)
+            with _progress_bar() as progress, reading_session() as reader:
+                columns, plan = check_upload(
+                    reader, data=data, file_name=file.name, mapping=columns, progress=progress
+                )
         except Invalid as error:
             _fail(gettext("The file cannot be imported:"), error)
         _print_plan(plan)
         if dry_run:
             _nothing_stored(gettext("Dry run: nothing was stored."))
         _refuse_rows_in_error(plan, skip_invalid)
+        record, _table = start_import(
+            db.session, data=data, file_name=file.name, created_by_id=user_id, mapping=columns
+        )
         outcome = import_draft(
             db.session, record.id, user_id=user_id, skip_invalid=skip_invalid, checked=plan
         )
@@ -96,9 +100,10 @@ def import_kbo_command(
     office in the postcodes (a re-import updates them)."""
     with _language(lang):
         user_id = _user_id(email)
+        db.session.commit()  # the check reads for seconds: off the write lock (SQLite)
         try:
-            with _progress_bar() as progress:
-                checked = check_kbo(db.session, directory, postcodes=postcodes, progress=progress)
+            with _progress_bar() as progress, reading_session() as reader:
+                checked = check_kbo(reader, directory, postcodes=postcodes, progress=progress)
         except Invalid as error:
             _fail(gettext("The extract cannot be imported:"), error)
         report = checked.report

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import request
 
+from app.analysis import reading_session
 from app.api import bp
 from app.api.auth import api_user, require
 from app.api.errors import GENERAL, Malformed
@@ -22,7 +23,7 @@ from app.extensions import db
 from app.i18n import translate_errors
 from crm.imports.files import MAX_UPLOAD_BYTES
 from crm.imports.plan import ERROR
-from crm.imports.records import check_draft, import_draft, start_import, undo_import
+from crm.imports.records import check_upload, import_draft, start_import, undo_import
 from crm.messages import N_, Invalid, Message
 from crm.permissions import may_import
 
@@ -50,20 +51,25 @@ def post_import():
     require(may_import)
     form = _import_form()
     user_id = api_user().id
+    # The check reads for seconds: not inside this request's transaction, which on SQLite
+    # holds the write lock every other request waits for (docs/imports.md#long-work-as-jobs).
+    db.session.commit()
     try:
-        record, _table = start_import(
-            db.session,
-            data=form.data,
-            file_name=form.file_name,
-            created_by_id=user_id,
-            mapping=form.mapping,
-        )
-        plan = check_draft(db.session, record.id)
+        with reading_session() as reader:
+            columns, plan = check_upload(
+                reader, data=form.data, file_name=form.file_name, mapping=form.mapping
+            )
     except Invalid as refusal:
         raise _on_the_form(refusal) from None
     if form.dry_run:
-        db.session.rollback()  # nothing stored, not even the draft
         return ImportDryRun.of(plan).response()
+    record, _table = start_import(
+        db.session,
+        data=form.data,
+        file_name=form.file_name,
+        created_by_id=user_id,
+        mapping=columns,
+    )
     try:
         outcome = import_draft(
             db.session, record.id, user_id=user_id, skip_invalid=form.skip_invalid, checked=plan

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from crm.actors import apply_values
 from crm.clock import utcnow
+from crm.imports.columns import guess_columns
 from crm.imports.files import Table, read_table
 from crm.imports.plan import (
     DUPLICATE,
@@ -117,8 +118,6 @@ def start_import(
 ) -> tuple[ImportRecord, Table]:
     """A draft import of an uploaded file, read at once (`Invalid` on "file" when it cannot
     be), with the given mapping or the columns guessed from the headers."""
-    from crm.imports.columns import guess_columns
-
     table = read_table(data, file_name)
     record = ImportRecord(
         source=FILE,
@@ -135,6 +134,22 @@ def start_import(
     session.add(record)
     session.flush()
     return record, table
+
+
+def check_upload(
+    session: Session,
+    *,
+    data: bytes,
+    file_name: str,
+    mapping: Mapping[str, str | None] | None = None,
+    progress: Progress = _no_progress,
+) -> tuple[dict[str, str | None], ImportPlan]:
+    """The dry run of a file that is not stored as a draft (the CLI, the API): its mapping (as
+    given, or guessed from the headers) and every row's action; nothing is written, so that it
+    can run in a reading session, off SQLite's write lock."""
+    table = read_table(data, file_name)
+    columns = dict(mapping) if mapping else guess_columns(table.headers)
+    return columns, plan_file(session, table, columns, progress=progress)
 
 
 def get_import(session: Session, import_id) -> ImportRecord:
