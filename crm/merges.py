@@ -31,10 +31,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from crm.actors import WRITABLE_FIELDS, apply_values
+from crm.actors import WRITABLE_FIELDS, apply_values, get_actor
 from crm.clock import utcnow
 from crm.contacts import refresh_contact_dates
 from crm.edits import check_version, conflict_when_stale
+from crm.jobs import DONE
 from crm.messages import N_, Invalid, Message
 from crm.models import (
     Actor,
@@ -43,6 +44,7 @@ from crm.models import (
     Idea,
     ImportedActor,
     Invitation,
+    Job,
     MergeRecord,
     Relation,
     idea_owners,
@@ -53,6 +55,7 @@ from crm.vocabulary import InvitationStatus
 # The fields a merge takes from one record or the other.
 MERGE_FIELDS = (*WRITABLE_FIELDS, "enterprise_number")
 KEPT, REMOVED, BOTH = "kept", "removed", "both"
+DUPLICATES_JOB = "duplicates"  # the job kind of a search for possible duplicates
 # How far along an invitation is: of two invitations of one person to one event, the one
 # furthest along stays (they came; else they did not come after all; else they said yes ...).
 STATUS_RANK = {
@@ -191,6 +194,50 @@ def link_counts(session: Session, actor_id: int) -> LinkCounts:
     )
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """Two actors side by side for the merge screen: the fields where they differ and where
+    they agree, what each has, and which to keep unless the user says otherwise."""
+
+    first: Actor
+    second: Actor
+    differing: tuple[str, ...]
+    same: tuple[str, ...]
+    first_counts: LinkCounts
+    second_counts: LinkCounts
+    suggested_kept: str  # "first" or "second"
+
+
+def compare_actors(session: Session, first_id, second_id) -> Comparison:
+    """The two actors' fields and links; keep the one with more contacts, else the older."""
+    first = get_actor(session, first_id)
+    second = get_actor(session, second_id)
+    if first.id == second.id:
+        raise Invalid.on("actor", N_("An actor cannot be merged with itself."))
+    differing = tuple(n for n in MERGE_FIELDS if _comparable(first, n) != _comparable(second, n))
+    first_counts, second_counts = link_counts(session, first.id), link_counts(session, second.id)
+    first_kept = (-first_counts.contacts, first.created_at, first.id) <= (
+        -second_counts.contacts,
+        second.created_at,
+        second.id,
+    )
+    return Comparison(
+        first=first,
+        second=second,
+        differing=differing,
+        same=tuple(n for n in MERGE_FIELDS if n not in differing),
+        first_counts=first_counts,
+        second_counts=second_counts,
+        suggested_kept="first" if first_kept else "second",
+    )
+
+
+def latest_duplicates_search(session: Session) -> Job | None:
+    """The newest finished search for possible duplicates (a job of kind "duplicates")."""
+    query = select(Job).where(Job.kind == DUPLICATES_JOB, Job.state == DONE)
+    return session.scalars(query.order_by(Job.id.desc()).limit(1)).first()
+
+
 def latest_merges(session: Session, *, limit: int = 20) -> list[MergeRecord]:
     """The most recent merges, newest first."""
     query = select(MergeRecord).order_by(MergeRecord.merged_at.desc(), MergeRecord.id.desc())
@@ -213,6 +260,14 @@ def pairs_still_present(session: Session, pairs: Iterable[dict]) -> list[dict]:
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _comparable(actor: Actor, name: str):
+    if name == "themes":
+        return sorted(t.name for t in actor.themes)
+    if name == "district":
+        return actor.district_id
+    return getattr(actor, name)
 
 
 def _choices(take: Mapping[str, str]) -> dict[str, str]:
