@@ -42,25 +42,3 @@ class MergeForm(FlaskForm):
 for _name in MERGE_FIELDS:
     _choices = [*SIDES, (BOTH, BOTH)] if _name == "themes" else SIDES
     setattr(MergeForm, f"take_{_name}", RadioField(choices=_choices, validate_choice=False))
-
-
-# The fields' names on the merge screen (the actor form's own words).
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "kind": _l("Kind"),
-    "district": _l("District"),
-    "themes": _l("Themes"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail address"),
-    "address": _l("Street and number"),
-    "postcode": _l("Postcode"),
-    "preferred_channel": _l("Preferred channel"),
-    "preferred_language": _l("Preferred language"),
-    "do_not_phone": _l("Do not phone"),
-    "do_not_email": _l("Do not e-mail"),
-    "do_not_visit": _l("Do not visit"),
-    "influence": _l("Influence (1-5)"),
-    "interest": _l("Interest (1-5)"),
-    "notes": _l("Notes"),
-    "enterprise_number": _l("Enterprise number"),
-}

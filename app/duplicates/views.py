@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from app.auth import permission_required
-from app.duplicates.forms import FIELD_LABELS, MergeForm, SearchForm
+from app.duplicates.forms import MergeForm, SearchForm
 from app.extensions import db
 from app.jobs import register_result_page, start_job
 from app.paging import page_number
@@ -105,9 +105,7 @@ def merge():
         if saved:
             flash(_merged_message(record), "success")
             return redirect(url_for("actors.detail", actor_id=record.kept_id))
-    return render_template(
-        "duplicates/merge.html", form=form, comparison=comparison, labels=FIELD_LABELS
-    )
+    return render_template("duplicates/merge.html", form=form, comparison=comparison)
 
 
 def _merge_form(comparison) -> MergeForm:
@@ -135,9 +133,7 @@ def _conflict(form: MergeForm, ids) -> str:
     comparison = compare_actors(db.session, *ids)
     form.first_version.data = comparison.first.version
     form.second_version.data = comparison.second.version
-    return render_template(
-        "duplicates/merge.html", form=form, comparison=comparison, labels=FIELD_LABELS
-    )
+    return render_template("duplicates/merge.html", form=form, comparison=comparison)
 
 
 def _merged_message(record) -> str:

@@ -53,6 +53,7 @@ def test_merging_through_the_form_moves_the_contacts_and_lands_on_the_kept_actor
     session, make_user, login, client, twins
 ):
     first, second = twins
+    second_id = second.id
     login(make_user("coordinator"))
 
     response = post_form(
@@ -69,7 +70,7 @@ def test_merging_through_the_form_moves_the_contacts_and_lands_on_the_kept_actor
         "uitnodigingen: 0, ideeën: 0 gingen over)." in page
     )
     assert contacts_of(session, first.id) == 5
-    assert session.get(Actor, second.id) is None
+    assert session.get(Actor, second_id) is None
     assert session.get(Actor, first.id).email == "info@delink.be"
     assert session.scalars(select(MergeRecord.removed_name)).all() == ["De Link VZW"]
 
