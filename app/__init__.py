@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.actors import views as actors
     from app.auth import views as auth_views
     from app.contacts import views as contacts
+    from app.duplicates import views as duplicates
     from app.events import views as events
     from app.exports import views as exports
     from app.ideas import views as ideas
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         exports.bp,
         ideas.bp,
         jobs.bp,
+        duplicates.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

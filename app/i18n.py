@@ -100,6 +100,7 @@ LABEL_GROUPS = {
     "import_action": vocabulary.IMPORT_ACTION_LABELS,
     "import_status": vocabulary.IMPORT_STATUS_LABELS,
     "duplicate_reason": vocabulary.DUPLICATE_REASON_LABELS,
+    "actor_field": vocabulary.ACTOR_FIELD_LABELS,
 }
 
 

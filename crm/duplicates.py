@@ -10,7 +10,7 @@ every actor, which at 10 000 rows and 100 000 actors is a billion comparisons.
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -71,6 +71,8 @@ _STORED_EMAIL = re.compile(r"[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{
 _BOX_WORDS = frozenset({"bus", "bte", "boite", "b"})
 _DIGITS = re.compile(r"\D")
 RESIDENT = "resident"
+# Told how far a search over the stored actors is: (actors done, actors in all).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -331,13 +333,18 @@ class DuplicateIndex:
         with gc_paused():
             return self._find([_keys_of(facts) for facts in candidates], threshold=threshold)
 
-    def find_among_existing(self, *, threshold: float = NAME_SCORE) -> list[DuplicateMatch]:
+    def find_among_existing(
+        self, *, threshold: float = NAME_SCORE, progress: Progress | None = None
+    ) -> list[DuplicateMatch]:
         """The possible duplicates of the existing actors among themselves (candidate = the
-        position in `ids`; each actor also matches itself)."""
+        position in `ids`; each actor also matches itself); `progress` is told how far the
+        name scoring (nearly all the time) is."""
         with gc_paused():
-            return self._find(self.keys, threshold=threshold)
+            return self._find(self.keys, threshold=threshold, progress=progress)
 
-    def _find(self, candidates: list[_Keys], *, threshold: float) -> list[DuplicateMatch]:
+    def _find(
+        self, candidates: list[_Keys], *, threshold: float, progress: Progress | None = None
+    ) -> list[DuplicateMatch]:
         reasons: dict[tuple[int, int], set[str]] = defaultdict(set)
         for pair in self._same_key_pairs(candidates, "phone", self.by_phone):
             reasons[pair].add(PHONE)
@@ -345,7 +352,7 @@ class DuplicateIndex:
             reasons[pair].add(EMAIL)
         for pair in self._same_address_pairs(candidates):
             reasons[pair].add(ADDRESS)
-        for pair in self._similar_name_pairs(candidates, threshold):
+        for pair in self._similar_name_pairs(candidates, threshold, progress):
             if not _contradicted(candidates[pair[0]], self.keys[pair[1]]):
                 reasons[pair].add(NAME)
         matches = [
@@ -381,7 +388,9 @@ class DuplicateIndex:
             for _name, _score, i in found:
                 yield c, positions[i]
 
-    def _similar_name_pairs(self, candidates: list[_Keys], threshold: float) -> set:
+    def _similar_name_pairs(
+        self, candidates: list[_Keys], threshold: float, progress: Progress | None = None
+    ) -> set:
         """(candidate, existing position) whose sorted name keys score at least `threshold`:
         the same name key in any word order, or a shared uncommon word and a close spelling."""
         pairs = {
@@ -394,8 +403,12 @@ class DuplicateIndex:
         for c, keys in enumerate(candidates):
             for word in self.blocking_words(keys):
                 blocks[word].append(c)
+        total, done = sum(len(queries) for queries in blocks.values()), 0
         for word, queries in blocks.items():
             pairs.update(self._score_block(candidates, queries, self.by_word[word], threshold))
+            done += len(queries)
+            if progress is not None:  # as a share of the candidates: a block is no unit to show
+                progress(len(candidates) * done // total, len(candidates))
         return pairs
 
     def _score_block(self, candidates, queries: list[int], positions: list[int], threshold):
@@ -460,12 +473,28 @@ def stored_facts(session: Session) -> dict[int, ActorFacts]:
 
 
 def possible_duplicates(
-    session: Session, *, limit: int = 100, threshold: float = NAME_SCORE
+    session: Session,
+    *,
+    limit: int = 100,
+    threshold: float = NAME_SCORE,
+    progress: Progress | None = None,
 ) -> list[DuplicatePair]:
-    """Pairs of stored actors (not archived) that may be the same, each pair once, best first."""
-    facts = stored_facts(session)
+    """Pairs of stored actors (not archived) that may be the same, each pair once, best first;
+    `progress` is told how far the comparing is (actors done, actors in all)."""
+    return pairs_among(stored_facts(session), limit=limit, threshold=threshold, progress=progress)
+
+
+def pairs_among(
+    facts: Mapping[int, ActorFacts],
+    *,
+    limit: int = 100,
+    threshold: float = NAME_SCORE,
+    progress: Progress | None = None,
+) -> list[DuplicatePair]:
+    """possible_duplicates of actors read already (a job reads them, ends its transaction, then
+    compares: its progress is written meanwhile)."""
     index = DuplicateIndex(facts)
-    matches = index.find_among_existing(threshold=threshold)
+    matches = index.find_among_existing(threshold=threshold, progress=progress)
     pairs = _pairs_once(index.ids, facts, matches)
     return sorted(pairs, key=lambda p: (*_best_first(p), p.first_id, p.second_id))[:limit]
 

@@ -430,3 +430,24 @@ COLUMN_LABELS: dict[str, str] = {
     "ideas": N_("Ideas"),
     "why_not_reachable": N_("Why not reachable"),
 }
+
+# The actor's fields by name, with the words of the actor form (the merge screen, issue 12).
+ACTOR_FIELD_LABELS: dict[str, str] = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "district": N_("District"),
+    "themes": N_("Themes"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail address"),
+    "address": N_("Street and number"),
+    "postcode": N_("Postcode"),
+    "preferred_channel": N_("Preferred channel"),
+    "preferred_language": N_("Preferred language"),
+    "do_not_phone": N_("Do not phone"),
+    "do_not_email": N_("Do not e-mail"),
+    "do_not_visit": N_("Do not visit"),
+    "influence": N_("Influence (1-5)"),
+    "interest": N_("Interest (1-5)"),
+    "notes": N_("Notes"),
+    "enterprise_number": N_("Enterprise number"),
+}

@@ -134,6 +134,11 @@ def wait_for_charts(page: Page) -> None:
     expect(page.locator(".plotly-figure[data-rendered='true']").first).to_be_visible()
 
 
+def search_duplicates(page: Page) -> None:
+    page.click("#search-duplicates")
+    expect(page.locator("#searched")).to_be_visible()
+
+
 # name: (who, address, what to do before axe looks)
 MAIN_PAGES = {
     "login": (None, "/login", None),
@@ -163,6 +168,8 @@ MAIN_PAGES = {
     "power/interest grid": ("coordinator", "/maps/power-interest", wait_for_charts),
     "reach report": ("coordinator", "/maps/report", wait_for_charts),
     "export log": ("coordinator", "/exports", None),
+    "possible duplicates": ("coordinator", "/duplicates", search_duplicates),
+    "merge screen": ("coordinator", "/actors/merge?first={city.actor}&second=1", None),
     "users admin": ("admin", "/admin/users", None),
 }
 

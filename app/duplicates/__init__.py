@@ -1,0 +1,1 @@
+"""The possible duplicates page and the merge screen (issue 12)."""
