@@ -264,8 +264,12 @@ def _check_job(record, job_id):
 
 def _run(job, work):
     """Start the committed job and show its progress page."""
-    start_job(job.id, work)
-    return redirect(url_for("jobs.show", job_id=job.id))
+    job_id = job.id
+    # End the request's transaction (reading the id began one): on SQLite it would hold the
+    # write lock that the job's progress and an inline job's work wait for.
+    db.session.rollback()
+    start_job(job_id, work)
+    return redirect(url_for("jobs.show", job_id=job_id))
 
 
 def _check_work(import_id: int):
