@@ -100,6 +100,8 @@ LABEL_GROUPS = {
     "import_action": vocabulary.IMPORT_ACTION_LABELS,
     "import_status": vocabulary.IMPORT_STATUS_LABELS,
     "duplicate_reason": vocabulary.DUPLICATE_REASON_LABELS,
+    "import_field": vocabulary.IMPORT_FIELD_LABELS,
+    "import_source": vocabulary.IMPORT_SOURCE_LABELS,
 }
 
 

@@ -369,6 +369,31 @@ DUPLICATE_REASON_LABELS: dict[str, str] = {
     "name": N_("similar name"),
     "same_row": N_("same as an earlier row"),
 }
+# The actor fields an import's column can fill in (crm.imports.plan.IMPORT_FIELDS), as the
+# actor form labels them; and where an import came from.
+IMPORT_FIELD_LABELS: dict[str, str] = {
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "district": N_("District"),
+    "themes": N_("Themes"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail address"),
+    "address": N_("Street and number"),
+    "postcode": N_("Postcode"),
+    "preferred_channel": N_("Preferred channel"),
+    "preferred_language": N_("Preferred language"),
+    "do_not_phone": N_("Do not phone"),
+    "do_not_email": N_("Do not e-mail"),
+    "do_not_visit": N_("Do not visit"),
+    "influence": N_("Influence (1-5)"),
+    "interest": N_("Interest (1-5)"),
+    "notes": N_("Notes"),
+    "enterprise_number": N_("Enterprise number"),
+}
+IMPORT_SOURCE_LABELS: dict[str, str] = {
+    "file": N_("File"),
+    "kbo": N_("Business register (KBO)"),
+}
 
 QUADRANT_LABELS: dict[str, str] = {
     Quadrant.MANAGE_CLOSELY: N_("Manage closely"),

@@ -1,35 +1,16 @@
 """Forms of the import pages: the upload, the column mapping, the dry run's answers, the
 confirmation and the undo."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, FieldList, HiddenField, SelectField, StringField
 
 from app.forms import put_errors_on_form
+from app.i18n import label
 from crm.imports.plan import IMPORT_FIELDS, Answers
 from crm.messages import Invalid
-
-# The actor fields a column can fill in, with the labels of the actor form.
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "kind": _l("Kind"),
-    "district": _l("District"),
-    "themes": _l("Themes"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail address"),
-    "address": _l("Street and number"),
-    "postcode": _l("Postcode"),
-    "preferred_channel": _l("Preferred channel"),
-    "preferred_language": _l("Preferred language"),
-    "do_not_phone": _l("Do not phone"),
-    "do_not_email": _l("Do not e-mail"),
-    "do_not_visit": _l("Do not visit"),
-    "influence": _l("Influence (1-5)"),
-    "interest": _l("Interest (1-5)"),
-    "notes": _l("Notes"),
-}
-assert set(FIELD_LABELS) == set(IMPORT_FIELDS)
 
 
 class UploadForm(FlaskForm):
@@ -51,7 +32,9 @@ class ColumnsForm(FlaskForm):
 
     def fill(self, headers: list[str], mapping: dict[str, str | None]) -> None:
         """One select per column, preset from the mapping on a first display."""
-        choices = [("", _l("do not import"))] + list(FIELD_LABELS.items())
+        choices = [("", gettext("do not import"))] + [
+            (name, label("import_field", name)) for name in IMPORT_FIELDS
+        ]
         if not self.columns.entries:
             for header in headers:
                 self.columns.append_entry(mapping.get(header) or "")

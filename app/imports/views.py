@@ -10,7 +10,6 @@ from dataclasses import asdict
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -19,7 +18,6 @@ from app.auth import permission_required
 from app.extensions import db
 from app.forms import put_errors_on_form
 from app.imports.forms import (
-    FIELD_LABELS,
     AnswersForm,
     ButtonForm,
     ColumnsForm,
@@ -43,7 +41,6 @@ CHECK_JOB, RUN_JOB = "import_check", "import_run"
 # The request may carry the file plus the form around it; read_table names the limit itself
 # when the file alone is over it.
 UPLOAD_REQUEST_LIMIT = MAX_UPLOAD_BYTES + 512 * 1024
-SOURCE_LABELS = {"file": _l("File"), "kbo": _l("Business register (KBO)")}
 ROWS_PER_PAGE = 50
 IMPORTS_PER_PAGE = 25
 
@@ -51,15 +48,6 @@ register_result_page(
     CHECK_JOB, lambda job: url_for("imports.check", import_id=job.import_id, job=job.id)
 )
 register_result_page(RUN_JOB, lambda job: url_for("imports.detail", import_id=job.import_id))
-
-
-@bp.context_processor
-def import_helpers() -> dict:
-    """Labels of the import templates: the actor fields and the sources."""
-    return {
-        "field_label": lambda name: FIELD_LABELS.get(name, name),
-        "source_label": lambda source: SOURCE_LABELS.get(source, source),
-    }
 
 
 @bp.url_value_preprocessor
