@@ -163,6 +163,7 @@ MAIN_PAGES = {
     "power/interest grid": ("coordinator", "/maps/power-interest", wait_for_charts),
     "reach report": ("coordinator", "/maps/report", wait_for_charts),
     "export log": ("coordinator", "/exports", None),
+    "imports and the upload form": ("coordinator", "/imports", None),
     "users admin": ("admin", "/admin/users", None),
 }
 
