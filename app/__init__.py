@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.events import views as events
     from app.exports import views as exports
     from app.ideas import views as ideas
+    from app.imports import views as imports
     from app.jobs import views as jobs
     from app.maps import views as maps
     from app.outreach import views as outreach
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
         events.bp,
         exports.bp,
         ideas.bp,
+        imports.bp,
         jobs.bp,
         duplicates.bp,
         api.bp,

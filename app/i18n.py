@@ -101,6 +101,7 @@ LABEL_GROUPS = {
     "import_status": vocabulary.IMPORT_STATUS_LABELS,
     "duplicate_reason": vocabulary.DUPLICATE_REASON_LABELS,
     "actor_field": vocabulary.ACTOR_FIELD_LABELS,
+    "import_source": vocabulary.IMPORT_SOURCE_LABELS,
 }
 
 

@@ -100,7 +100,13 @@ def job_result(job: Job) -> dict:
 
 def job_errors(job: Job) -> list[Message]:
     """Why a failed job stopped."""
-    return [Message(item["msgid"], **item["params"]) for item in json.loads(job.error or "[]")]
+    items = json.loads(job.error or "[]")
+    # JSON has no tuples: a (singular, plural) pair comes back as a list.
+    return [Message(_msgid(item["msgid"]), **item["params"]) for item in items]
+
+
+def _msgid(stored) -> str | tuple[str, str]:
+    return tuple(stored) if isinstance(stored, list) else stored
 
 
 def latest_job(session: Session, *, kind: str, import_id: int | None = None) -> Job | None:

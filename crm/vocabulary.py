@@ -369,6 +369,11 @@ DUPLICATE_REASON_LABELS: dict[str, str] = {
     "name": N_("similar name"),
     "same_row": N_("same as an earlier row"),
 }
+# Where an import came from.
+IMPORT_SOURCE_LABELS: dict[str, str] = {
+    "file": N_("File"),
+    "kbo": N_("Business register (KBO)"),
+}
 
 QUADRANT_LABELS: dict[str, str] = {
     Quadrant.MANAGE_CLOSELY: N_("Manage closely"),

@@ -34,7 +34,7 @@ from crm.imports.plan import (
     plan_file,
     plan_rows,
 )
-from crm.imports.serial import row_to_data
+from crm.imports.serial import row_from_data, row_to_data
 from crm.messages import N_, Invalid, Np_
 from crm.models import (
     NAME_MAX,
@@ -50,6 +50,7 @@ from crm.models import (
     actor_themes,
     idea_owners,
 )
+from crm.paging import Page, paginate
 from crm.rows import get_row
 from crm.validation import clean_text, search_key
 from crm.versioning import bump_data_version, current_data_version
@@ -241,6 +242,27 @@ def list_imports(session: Session, *, limit: int = 50) -> list[ImportRecord]:
     """The latest imports and drafts, newest first."""
     query = select(ImportRecord).order_by(ImportRecord.id.desc()).limit(limit)
     return list(session.scalars(query))
+
+
+def imports_page(session: Session, *, page: int = 1, per_page: int = 25) -> Page[ImportRecord]:
+    """One page of the imports and drafts, newest first."""
+    query = select(ImportRecord).order_by(ImportRecord.id.desc())
+    return paginate(session, query, page=page, per_page=per_page)
+
+
+def planned_rows_page(
+    plan: ImportPlan, *, action: str | None = None, page: int = 1, per_page: int = 50
+) -> Page[PlannedRow]:
+    """One page of a dry run's rows, of one action or all."""
+    rows = [row for row in plan.rows if action is None or row.action == action]
+    page, per_page = max(1, page), max(1, per_page)
+    start = (page - 1) * per_page
+    return Page(rows[start : start + per_page], len(rows), page, per_page)
+
+
+def rows_left_out(record: ImportRecord) -> list[PlannedRow]:
+    """The rows a done import left out (in error and skipped; possible duplicates)."""
+    return [row_from_data(row) for row in json.loads(record.report or "[]")]
 
 
 def _draft(session: Session, import_id: int) -> ImportRecord:

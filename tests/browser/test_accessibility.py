@@ -170,6 +170,7 @@ MAIN_PAGES = {
     "export log": ("coordinator", "/exports", None),
     "possible duplicates": ("coordinator", "/duplicates", search_duplicates),
     "merge screen": ("coordinator", "/actors/merge?first={city.actor}&second=1", None),
+    "imports and the upload form": ("coordinator", "/imports", None),
     "users admin": ("admin", "/admin/users", None),
 }
 
