@@ -436,7 +436,7 @@ COLUMN_LABELS: dict[str, str] = {
     "why_not_reachable": N_("Why not reachable"),
 }
 
-# The actor's fields by name, with the words of the actor form (the merge screen, issue 12).
+# The actor's fields by name, with the words of the actor form (the import and merge screens).
 ACTOR_FIELD_LABELS: dict[str, str] = {
     "name": N_("Name"),
     "kind": N_("Kind"),
