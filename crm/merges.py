@@ -206,6 +206,7 @@ class Comparison:
     first_counts: LinkCounts
     second_counts: LinkCounts
     suggested_kept: str  # "first" or "second"
+    suggested_take: dict[str, str]  # each differing field: "first" or "second"
 
 
 def compare_actors(session: Session, first_id, second_id) -> Comparison:
@@ -221,15 +222,32 @@ def compare_actors(session: Session, first_id, second_id) -> Comparison:
         second.created_at,
         second.id,
     )
+    kept_side = "first" if first_kept else "second"
     return Comparison(
         first=first,
         second=second,
         differing=differing,
+        suggested_take=_suggested_take(first, second, differing, kept_side),
         same=tuple(n for n in MERGE_FIELDS if n not in differing),
         first_counts=first_counts,
         second_counts=second_counts,
-        suggested_kept="first" if first_kept else "second",
+        suggested_kept=kept_side,
     )
+
+
+def _suggested_take(first: Actor, second: Actor, differing, kept_side: str) -> dict[str, str]:
+    """The kept record's value of each differing field, unless it has none and the other has:
+    a merge should not drop the address only one of the two records knew."""
+    other_side = "second" if kept_side == "first" else "first"
+    kept, other = (first, second) if kept_side == "first" else (second, first)
+    return {
+        name: other_side if _empty(kept, name) and not _empty(other, name) else kept_side
+        for name in differing
+    }
+
+
+def _empty(actor: Actor, name: str) -> bool:
+    return _comparable(actor, name) in (None, "", [])
 
 
 def latest_duplicates_search(session: Session) -> Job | None:

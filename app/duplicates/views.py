@@ -109,14 +109,14 @@ def merge():
 
 
 def _merge_form(comparison) -> MergeForm:
-    """The form as first shown: the suggested record stays, and each differing field keeps its
-    value (themes: both records' together)."""
+    """The form as first shown: the suggested record stays, each differing field keeps its value
+    unless only the other record has one (themes: both records' together)."""
     if request.method == "POST":
         return MergeForm()
-    side = comparison.suggested_kept
-    picks = {f"take_{name}": side for name in comparison.differing} | {"take_themes": "both"}
+    picks = {f"take_{name}": side for name, side in comparison.suggested_take.items()}
+    picks["take_themes"] = "both"
     return MergeForm(
-        kept=side,
+        kept=comparison.suggested_kept,
         first_version=comparison.first.version,
         second_version=comparison.second.version,
         **picks,

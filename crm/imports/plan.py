@@ -7,7 +7,8 @@ A row is one of:
 - `update` / `unchanged`: it is an actor already stored, recognised for sure: the same
   enterprise number, or the same name (after folding case, accents and legal forms) with the same
   phone, e-mail or address and nothing contradicting; `update` names the fields the file
-  fills in differently (an empty cell never erases a stored value; themes are added);
+  fills in differently (an empty cell never erases a stored value; themes are added; a name
+  that differs only in case, accents or legal form keeps the team's own spelling);
 - `duplicate`: it may be someone stored (with whom and why: crm.duplicates), or an earlier row of
   the same file: it is left out unless the user adds it anyway.
 
@@ -435,6 +436,8 @@ def _changes(actor: Actor, values: Mapping) -> tuple[str, ...]:
     """The fields the row fills in differently from the stored actor (themes: new ones)."""
     changed = []
     for name, value in values.items():
+        if name == "name" and name_key(value) == name_key(actor.name):
+            continue  # the same name in other letters ("bv", capitals): the team's spelling stays
         if name == "themes":
             if set(value) - {theme.name for theme in actor.themes}:
                 changed.append(name)

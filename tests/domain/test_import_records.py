@@ -143,7 +143,6 @@ def test_a_stored_actor_with_a_phone_in_another_format_is_an_update_naming_the_f
 
     assert (row.action, row.actor_id) == ("update", stored.id)
     assert set(row.changes) == {
-        "name",
         "kind",
         "email",
         "address",
@@ -377,3 +376,13 @@ def test_two_rows_that_are_the_same_stored_actor_update_it_once(session):
         ("duplicate", None),
     ]
     assert plan.rows[1].matches[0].row == 2
+
+
+def test_a_name_in_other_letters_or_with_a_legal_form_keeps_the_stored_spelling(session):
+    create_actor(session, name="Garage Peeters", kind="business", phone="037734633")
+    session.commit()
+    data = belgian_csv("GARAGE PEETERS BV;Bedrijf;03 773 46 33;;;;;;")
+
+    (row,) = check_draft(session, draft(session, data)).rows
+
+    assert (row.action, row.changes) == ("unchanged", ())

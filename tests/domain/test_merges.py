@@ -12,7 +12,13 @@ from crm.claims import claim_actor, claim_of_actor
 from crm.ideas import create_idea
 from crm.imports.records import start_import
 from crm.invitations import add_invitations, mark_attendance, update_invitation
-from crm.merges import link_counts, merge_actors, merge_details, pairs_still_present
+from crm.merges import (
+    compare_actors,
+    link_counts,
+    merge_actors,
+    merge_details,
+    pairs_still_present,
+)
 from crm.messages import Conflict, Invalid
 from crm.models import Actor, ContactLog, ImportedActor, Invitation, MergeRecord, Relation
 from crm.relations import add_relation
@@ -373,3 +379,21 @@ def test_pairs_whose_actors_were_merged_since_are_left_out(session, twins, make_
     merge(session, first, second)
 
     assert pairs_still_present(session, pairs) == [{"first_id": first.id, "second_id": third.id}]
+
+
+def test_the_merge_screen_suggests_the_kept_values_and_what_only_the_other_record_knows(
+    session, twins
+):
+    first, second = twins
+
+    comparison = compare_actors(session, first.id, second.id)
+
+    assert comparison.suggested_kept == "first"
+    assert comparison.suggested_take == {
+        "name": "first",
+        "themes": "first",
+        "email": "second",
+        "address": "first",
+        "postcode": "first",
+        "notes": "second",
+    }
