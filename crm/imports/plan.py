@@ -25,7 +25,12 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.actors import choices_of_districts, choices_of_themes, clean_plain_fields
+from crm.actors import (
+    WRITABLE_FIELDS,
+    choices_of_districts,
+    choices_of_themes,
+    clean_plain_fields,
+)
 from crm.duplicates import (
     ActorFacts,
     DuplicateIndex,
@@ -43,25 +48,8 @@ from crm.versioning import current_data_version
 
 NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR = "new", "update", "unchanged", "duplicate", "error"
 ACTIONS = (NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR)
-# The fields a list can fill in (crm.actors.WRITABLE_FIELDS); the register adds its number.
-IMPORT_FIELDS = (
-    "name",
-    "kind",
-    "district",
-    "themes",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "preferred_channel",
-    "preferred_language",
-    "do_not_phone",
-    "do_not_email",
-    "do_not_visit",
-    "influence",
-    "interest",
-    "notes",
-)
+# The fields a list can fill in: an actor's writable fields; the register adds its number.
+IMPORT_FIELDS = WRITABLE_FIELDS
 KBO_FIELD = "enterprise_number"
 CHECK_STEP = "checking"
 PROGRESS_EVERY = 500  # rows between two progress reports

@@ -60,23 +60,6 @@ DRAFT, IMPORTED, UNDONE = "draft", "imported", "undone"
 DEFAULT_KIND = "other"  # a list without a kind column: sorted out later on the actor pages
 SAVE_STEP = "saving"
 CHUNK = 500  # ids per IN (...) list
-RESTORABLE = (
-    "name",
-    "kind",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "preferred_channel",
-    "preferred_language",
-    "do_not_phone",
-    "do_not_email",
-    "do_not_visit",
-    "influence",
-    "interest",
-    "notes",
-    KBO_FIELD,
-)
 
 ROWS_IN_ERROR = Np_(
     "%(num)d row has an error (row %(rows)s): correct the file, or choose to skip the rows "
