@@ -1,7 +1,8 @@
 """Importing a list (issue 12): 10 000 rows with duplicate detection against 100 000 actors.
 
     .venv/bin/python bench/imports.py [--actors 100000] [--rows 10000] [--runs 3] [--keep DIR]
-                                      [--backends sqlite postgresql] [--server] [--workers 2]
+                                      [--backends sqlite postgresql] [--server] [--web]
+                                      [--workers 2] [--clients 4] [--port 5084]
 
 The existing actors are demo.city's (actors only). The list is a Belgian Excel CSV (semicolons,
 Windows-1252, CRLF) of `--rows` rows: 20 % existing actors written differently (the phone in
@@ -26,6 +27,18 @@ list; printed: the list's p50/p99 before and during the import's write transacti
 longest answer during it (on SQLite the import holds the write lock for its whole write, and
 every transaction of the app is BEGIN IMMEDIATE: so does a dry run in an app session, though it
 only reads; `--reader-dry-run` runs it in a plain BEGIN instead).
+
+`--web` (SQLite): what the coordinator waits for (issue 12). gunicorn with `--workers` sync
+workers and a 30 s timeout on a copy of the base; a coordinator logged in with `requests` does
+what a browser does: upload the file (POST /imports), open the columns page, submit the guessed
+mapping (starts the dry run job), poll /jobs/<id>.json every 0.5 s until done, open the dry run
+page, submit the import (skipping the rows in error, if any), poll that job, open the result
+page. Printed: each of those request times and job waits, the total, the longest single
+request, how many distinct progress values the polling saw, whether the job page opened from
+another session during the dry run shows a <progress> bar, and the actor list searched by
+`--clients` colleagues meanwhile (p50/p99/longest during the dry run, the import, the flow):
+
+    .venv/bin/python bench/imports.py --keep /tmp/bench-imports --runs 0 --web --clients 2
 """
 
 import argparse
@@ -33,6 +46,7 @@ import csv
 import io
 import json
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -41,6 +55,7 @@ import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 import map_pages
@@ -558,6 +573,250 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
         server.wait(timeout=30)
 
 
+# --- through the web pages: what the coordinator waits for (issue 12) -----------------------
+
+WEB_TIMEOUT_S = 30  # gunicorn's worker timeout in --web: no request may come near it
+POLL_S = 0.5
+QUIET_S = 6  # the colleagues search alone first: the list's times without an import
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class FormFields(HTMLParser):
+    """The fields of the form with id `form_id` as a browser would submit them: hidden and text
+    inputs, ticked checkboxes, each select's selected option (else its first)."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.found = form_id, False, False
+        self.fields: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = self.found = True
+        if not self.inside:
+            return
+        kind = (a.get("type") or "text").lower()
+        if tag == "input" and a.get("name") and kind not in ("submit", "button", "file"):
+            if kind not in ("checkbox", "radio") or "checked" in a:
+                self.fields.append((a["name"], a.get("value") or ""))
+        elif tag == "select":
+            self.select, self.options = a.get("name"), []
+        elif tag == "option" and self.select is not None:
+            self.options.append((a.get("value", ""), "selected" in a))
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self.select is not None and self.inside:
+            chosen = [v for v, selected in self.options if selected] or [
+                v for v, _ in self.options[:1]
+            ]
+            self.fields += [(self.select, v) for v in chosen]
+            self.select = None
+        elif tag == "form" and self.inside:
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str) -> list[tuple[str, str]]:
+    reader = FormFields(form_id)
+    reader.feed(html)
+    if not reader.found:
+        sys.exit(f"no form #{form_id} on the page")
+    return reader.fields
+
+
+class Flow:
+    """A logged-in browser of the coordinator (requests) that times each of its requests."""
+
+    def __init__(self, web: str):
+        import requests
+
+        self.web, self.http = web, requests.Session()
+        self.times: list[tuple[str, float]] = []  # (what, seconds) of every request
+        page = self.http.get(f"{web}/login").text
+        answer = self.http.post(
+            f"{web}/login",
+            data={
+                "csrf_token": CSRF_TOKEN.search(page).group(1),
+                "email": COORDINATOR.email,
+                "password": COORDINATOR.password,
+            },
+        )
+        if urllib.parse.urlsplit(answer.url).path == "/login":
+            sys.exit(f"could not log in as {COORDINATOR.email}")
+
+    def request(self, what: str, method: str, path: str, **kwargs):
+        started = time.perf_counter()
+        answer = self.http.request(
+            method, self.web + path, allow_redirects=False, timeout=120, **kwargs
+        )
+        seconds = time.perf_counter() - started
+        self.times.append((what, seconds))
+        if answer.status_code >= 400:
+            sys.exit(f"{method} {path}: {answer.status_code} after {seconds:.2f} s")
+        return answer, seconds
+
+    def redirect_path(self, answer) -> str:
+        if answer.status_code not in (302, 303):
+            sys.exit(f"expected a redirect, got {answer.status_code} from {answer.url}")
+        return urllib.parse.urlsplit(answer.headers["Location"]).path + (
+            "?" + urllib.parse.urlsplit(answer.headers["Location"]).query
+            if urllib.parse.urlsplit(answer.headers["Location"]).query
+            else ""
+        )
+
+    def wait_for_job(self, job_path: str) -> tuple[float, list[int], str]:
+        """Poll the job's JSON every POLL_S until it is done: (seconds, the distinct `done`
+        values seen in order, the result page's path)."""
+        started = time.perf_counter()
+        seen: list[int] = []
+        while True:
+            answer, _ = self.request("job progress (JSON)", "GET", f"{job_path}.json")
+            state = answer.json()
+            if state["done"] is not None and (not seen or seen[-1] != state["done"]):
+                seen.append(state["done"])
+            if state["result_url"]:
+                return time.perf_counter() - started, seen, state["result_url"]
+            if state["state"] not in ("queued", "running"):
+                sys.exit(f"{job_path}: {state['state']}")
+            time.sleep(POLL_S)
+
+
+def run_web(directory: Path, options, data: bytes) -> None:
+    """The coordinator imports the list through the pages of a gunicorn (2 sync workers, 30 s
+    timeout), while colleagues search the actor list."""
+    base_file = directory / f"imports-base-{options.actors}.sqlite"
+    run_file = directory / "imports-web.sqlite"
+    copy_sqlite(base_file, run_file)
+    url = f"sqlite:///{run_file}"
+    engine = make_engine(url)
+    ensure_user(engine, COORDINATOR)
+    engine.dispose()
+    map_pages.PORT = options.port
+    server = map_pages.start_server(url, options.workers, directory, timeout=WEB_TIMEOUT_S)
+    web = f"http://127.0.0.1:{options.port}"
+    label = (
+        f"web sqlite {options.workers} workers, {options.rows:,} rows / {options.actors:,} actors"
+    )
+    try:
+        flow = Flow(web)
+        colleagues = [Flow(web) for _ in range(options.clients)]
+        samples: list[tuple[float, float]] = []  # (start, seconds) of the colleagues' searches
+        errors: list[str] = []
+        stop = threading.Event()
+
+        def colleague(browser: Flow, k: int) -> None:
+            i = k
+            while not stop.is_set():
+                q = SEARCHES[i % len(SEARCHES)]
+                i += 1
+                started = time.time()
+                try:
+                    browser.http.get(f"{web}/", params={"q": q}, timeout=120).raise_for_status()
+                except Exception as error:  # noqa: BLE001 (a refused answer is a figure too)
+                    errors.append(f"{type(error).__name__}: {error}")
+                samples.append((started, time.time() - started))
+
+        threads = [
+            threading.Thread(target=colleague, args=(c, k), daemon=True)
+            for k, c in enumerate(colleagues)
+        ]
+        for t in threads:
+            t.start()
+        quiet_from = time.time()
+        time.sleep(QUIET_S)
+        figures: dict[str, float] = {}
+        windows: dict[str, tuple[float, float]] = {"the quiet time before": (quiet_from, 0.0)}
+        began = time.time()
+        windows["the quiet time before"] = (quiet_from, began)
+        page, _ = flow.request("upload form", "GET", "/imports")
+        token = CSRF_TOKEN.search(page.text).group(1)
+        answer, figures["upload request (POST /imports, the file)"] = flow.request(
+            "upload",
+            "POST",
+            "/imports",
+            data={"csrf_token": token, "mapping": ""},
+            files={"file": (FILE_NAME, data, "text/csv")},
+        )
+        columns_path = flow.redirect_path(answer)
+        page, figures["columns page load"] = flow.request("columns page", "GET", columns_path)
+        fields = form_fields(page.text, "columns-form")
+        mapped = [v for n, v in fields if n.startswith("columns-")]
+        print(f"{label}  guessed mapping: {mapped}")
+        check_started = time.time()
+        answer, figures["columns submit (starts the dry run job)"] = flow.request(
+            "columns submit", "POST", columns_path, data=fields
+        )
+        job_path = flow.redirect_path(answer)
+        # A reload from another browser while the dry run runs: the progress bar is there.
+        other = Flow(web)
+        page, _ = other.request("job page, another session", "GET", job_path)
+        bar = "<progress" in page.text and page.status_code == 200
+        print(
+            f"{label}  reload: GET {job_path} from a new session during the dry run shows a "
+            f"<progress> element: {'yes' if bar else 'no'} (status {page.status_code})"
+        )
+        seconds, seen, result = flow.wait_for_job(job_path)
+        windows["dry run job"] = (check_started, time.time())
+        figures["until the dry run job is done (from its submit's answer)"] = seconds
+        print(
+            f"{label}  dry run progress: {len(seen)} distinct `done` values seen "
+            f"(polling every {POLL_S} s): {seen}"
+        )
+        check_path = urllib.parse.urlsplit(result).path + "?" + urllib.parse.urlsplit(result).query
+        page, figures["dry run page load (50 of the rows)"] = flow.request(
+            "dry run page", "GET", check_path
+        )
+        summary = re.search(r'<p id="summary"[^>]*>(.*?)</p>', page.text, re.S)
+        print(f"{label}  dry run summary: {' '.join(summary.group(1).split())}")
+        fields = form_fields(page.text, "confirm-form")
+        if 'name="skip_invalid"' in page.text:
+            fields.append(("skip_invalid", "y"))
+        import_started = time.time()
+        answer, figures["import submit (starts the import job)"] = flow.request(
+            "import submit", "POST", columns_path.replace("/columns", "/import"), data=fields
+        )
+        job_path = flow.redirect_path(answer)
+        seconds, seen, result = flow.wait_for_job(job_path)
+        windows["import job"] = (import_started, time.time())
+        figures["until the import job is done (from its submit's answer)"] = seconds
+        print(f"{label}  import progress: {len(seen)} distinct `done` values seen: {seen}")
+        page, figures["result page load"] = flow.request(
+            "result page", "GET", urllib.parse.urlsplit(result).path
+        )
+        ended = time.time()
+        figures["total from the upload to the result page"] = ended - began
+        stop.set()
+        for t in threads:
+            t.join(timeout=150)
+        new = re.search(r'data-new="(\d+)"', flow.request("imports", "GET", "/imports")[0].text)
+        for name, value in figures.items():
+            print(f"{label}  {name}: {value:.2f} s")
+        what, longest = max(flow.times, key=lambda item: item[1])
+        print(
+            f"{label}  longest single request of the coordinator: {longest:.2f} s ({what}; "
+            f"{len(flow.times)} requests; gunicorn timeout {WEB_TIMEOUT_S} s)"
+        )
+        print(f"{label}  actors created: {new.group(1) if new else '?'}")
+        windows["the whole flow"] = (began, ended)
+        for name, (start, end) in windows.items():
+            times = sorted(s for t0, s in samples if t0 < end and t0 + s > start)
+            if not times:
+                print(f"{label}  /?q= during {name}: no requests")
+                continue
+            p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+            print(
+                f"{label}  /?q= ({options.clients} clients) during {name}: {len(times)} "
+                f"requests, p50 {statistics.median(times) * 1000:.0f} ms, p99 "
+                f"{p99 * 1000:.0f} ms, longest {times[-1] * 1000:.0f} ms"
+            )
+        print(f"{label}  failed searches: {len(errors)}" + (f" ({errors[0]})" if errors else ""))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     if len(sys.argv) == 5 and sys.argv[1] == "--import-into":
         import_in_process(sys.argv[2], sys.argv[3], sys.argv[4] == "reader")
@@ -572,6 +831,10 @@ def main() -> None:
         "--backends", nargs="+", default=["sqlite"], choices=("sqlite", "postgresql")
     )
     parser.add_argument("--server", action="store_true", help="also the concurrent list page")
+    parser.add_argument(
+        "--web", action="store_true", help="the coordinator's import through the web pages"
+    )
+    parser.add_argument("--port", type=int, default=PORT, help="gunicorn's port (--web)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=4, help="concurrent list clients")
     parser.add_argument(
@@ -590,6 +853,10 @@ def main() -> None:
             if base is None:
                 sys.exit("--server needs the sqlite backend")
             run_server(directory, options, base, data)
+        if options.web:
+            if base is None:
+                sys.exit("--web needs the sqlite backend")
+            run_web(directory, options, data)
 
 
 if __name__ == "__main__":

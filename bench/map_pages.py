@@ -56,8 +56,12 @@ def kb(n: float) -> str:
     return f"{n / 1000:.1f} KB" if n < 10_000 else f"{n / 1000:.0f} KB"
 
 
-def start_server(url: str, workers: int, directory: Path) -> subprocess.Popen:
-    """gunicorn serving the app on the database at `url`; returns once it answers."""
+def start_server(
+    url: str, workers: int, directory: Path, *, timeout: int = 600
+) -> subprocess.Popen:
+    """gunicorn serving the app on the database at `url`; returns once it answers. `timeout`:
+    gunicorn's worker timeout (600 s by default: a cold analysis at 100 000 actors takes many
+    seconds)."""
     env = quiet_environment()
     env.update(
         DATABASE_URL=url,
@@ -75,7 +79,7 @@ def start_server(url: str, workers: int, directory: Path) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{PORT}",
             "--timeout",
-            "600",  # a cold analysis at 100 000 actors takes many seconds
+            str(timeout),
         ],
         cwd=ROOT,
         env=env,

@@ -327,11 +327,17 @@ class DuplicateIndex:
         return {self.ids[p] for p in positions}
 
     def find(
-        self, candidates: Sequence[ActorFacts], *, threshold: float = NAME_SCORE
+        self,
+        candidates: Sequence[ActorFacts],
+        *,
+        threshold: float = NAME_SCORE,
+        progress: Progress | None = None,
     ) -> list[DuplicateMatch]:
-        """Every possible duplicate of each candidate, by candidate, best first."""
+        """Every possible duplicate of each candidate, by candidate, best first; `progress` is
+        told how far the name scoring (most of the time) is, in candidates."""
         with gc_paused():
-            return self._find([_keys_of(facts) for facts in candidates], threshold=threshold)
+            keys = [_keys_of(facts) for facts in candidates]
+            return self._find(keys, threshold=threshold, progress=progress)
 
     def find_among_existing(
         self, *, threshold: float = NAME_SCORE, progress: Progress | None = None

@@ -165,10 +165,14 @@ def detail(import_id):
     record = records.get_import(db.session, import_id)
     if record.status == records.DRAFT:
         return redirect(url_for("imports.check", import_id=record.id))
+    left_out, error_pages = records.rows_left_out_page(
+        record, page=page_number(request.args.get("page")), per_page=ROWS_PER_PAGE
+    )
     return render_template(
         "imports/detail.html",
         record=record,
-        left_out=records.rows_left_out(record),
+        left_out=left_out,
+        error_pages=error_pages,
         undo_form=ButtonForm(),
     )
 

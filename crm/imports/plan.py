@@ -52,7 +52,6 @@ ACTIONS = (NEW, UPDATE, UNCHANGED, DUPLICATE, ERROR)
 IMPORT_FIELDS = WRITABLE_FIELDS
 KBO_FIELD = "enterprise_number"
 CHECK_STEP = "checking"
-PROGRESS_EVERY = 500  # rows between two progress reports
 
 NAME_MISSING = N_("The name is empty: every actor needs a name.")
 UNKNOWN_FIELD = N_("'%(field)s' is not a field an import can fill in.")
@@ -286,14 +285,12 @@ def plan_rows(
     progress(CHECK_STEP, 0, total)
     facts = stored_facts(session)
     readable = [row for row in rows if not row.errors]
-    matches = _matches_by_row(readable, facts)
+    matches = _matches_by_row(readable, facts, lambda done, _of: progress(CHECK_STEP, done, total))
     by_number = _known_by_enterprise_number(session, readable)
     stored = _stored_actors(session, readable, matches, by_number, facts)
     planned, first_rows = [], {}
-    for done, row in enumerate(rows, start=1):
+    for row in rows:  # fast: the progress moved while the rows were compared (the slow part)
         planned.append(_plan_row(row, matches, by_number, stored, facts, first_rows, answers))
-        if done % PROGRESS_EVERY == 0:
-            progress(CHECK_STEP, done, total)
     progress(CHECK_STEP, total, total)
     return ImportPlan(rows=planned, data_version=version)
 
@@ -309,11 +306,14 @@ def _facts_of(values: Mapping) -> ActorFacts:
     )
 
 
-def _matches_by_row(rows: Sequence[RowInput], facts: Mapping[int, ActorFacts]) -> dict:
-    """The stored actors each readable row may be: row number -> [DuplicateMatch], best first."""
+def _matches_by_row(
+    rows: Sequence[RowInput], facts: Mapping[int, ActorFacts], progress=None
+) -> dict:
+    """The stored actors each readable row may be: row number -> [DuplicateMatch], best first.
+    `progress(done, total)` is told how many rows were compared."""
     if not rows or not facts:
         return {}
-    found = DuplicateIndex(facts).find([_facts_of(row.values) for row in rows])
+    found = DuplicateIndex(facts).find([_facts_of(row.values) for row in rows], progress=progress)
     by_row: dict[int, list] = {}
     for match in found:
         by_row.setdefault(rows[match.candidate].number, []).append(match)

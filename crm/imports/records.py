@@ -248,6 +248,18 @@ def rows_left_out(record: ImportRecord) -> list[PlannedRow]:
     return [row_from_data(row) for row in json.loads(record.report or "[]")]
 
 
+def rows_left_out_page(
+    record: ImportRecord, *, page: int = 1, per_page: int = 50
+) -> tuple[Page[PlannedRow], dict[int, int]]:
+    """One page of the rows a done import left out, and the page of each row in error (row
+    number -> page): a list of thousands of possible duplicates is no page to send at once."""
+    rows = rows_left_out(record)
+    page, per_page = max(1, page), max(1, per_page)
+    start = (page - 1) * per_page
+    errors = {row.number: i // per_page + 1 for i, row in enumerate(rows) if row.action == "error"}
+    return Page(rows[start : start + per_page], len(rows), page, per_page), errors
+
+
 def _draft(session: Session, import_id: int) -> ImportRecord:
     record = get_import(session, import_id)
     if record.status != DRAFT:

@@ -386,3 +386,27 @@ def test_a_name_in_other_letters_or_with_a_legal_form_keeps_the_stored_spelling(
     (row,) = check_draft(session, draft(session, data)).rows
 
     assert (row.action, row.changes) == ("unchanged", ())
+
+
+def test_the_dry_run_tells_its_progress_while_it_compares_the_rows(session):
+    for name in ("Jan Peters", "Bakkerij Francoise", "Vzw De Link", "Marie Claeys"):
+        create_actor(session, name=name, kind="resident")
+    session.commit()
+    rows = ["Jan Peeters;Bewoner;;;;;;;", "Bakkerij Françoise;Bedrijf;;;;;;;"]
+    rows += ["De Link;Armoedevereniging;;;;;;;", "Marie Claes;Bewoner;;;;;;;"]
+    told = []
+
+    check_draft(session, draft(session, belgian_csv(*rows)), progress=lambda *a: told.append(a))
+
+    # (step, rows done, rows): it moves while the names are compared (most of the time), not
+    # only from 0 to all at the end
+    assert told == [
+        ("checking", 0, 4),
+        ("checking", 0, 4),
+        ("checking", 1, 4),
+        ("checking", 2, 4),
+        ("checking", 2, 4),
+        ("checking", 3, 4),
+        ("checking", 4, 4),
+        ("checking", 4, 4),
+    ]

@@ -247,6 +247,23 @@ def test_the_bad_row_skipped_imports_the_others_and_links_to_it(client, session,
     assert "C5" in text
 
 
+def test_the_rows_left_out_are_shown_50_a_page_with_links_to_each_row_in_error(
+    client, session, coordinator
+):
+    bad = [f"Piet Smet {n};Bewoner;3.2478E+10;;;;;" for n in range(60)]  # rows 3 to 62
+    import_id, page = dry_run(client, belgian_csv(ROWS[0], *bad))
+
+    first = confirm(client, import_id, page, skip_invalid=True).get_data(as_text=True)
+    second = client.get(f"/imports/{import_id}?page=2").get_data(as_text=True)
+
+    assert re.findall(r'<tr id="row-(\d+)"', first) == [str(n) for n in range(3, 53)]
+    assert re.findall(r'<tr id="row-(\d+)"', second) == [str(n) for n in range(53, 63)]
+    assert 'href="#row-3"' in first
+    assert f'href="/imports/{import_id}?page=2#row-53"' in first
+    assert f'href="/imports/{import_id}?page=1#row-3"' in second
+    assert 'href="#row-62"' in second
+
+
 def test_a_formula_cell_is_stored_as_its_text(client, session, coordinator):
     import_id, page = dry_run(client, belgian_csv("=SUM(A1);Bewoner;;;;;;"))
 
