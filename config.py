@@ -40,6 +40,8 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sends none otherwise
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a long phone call must still save
 
 
