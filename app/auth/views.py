@@ -1,5 +1,6 @@
 """Log in and out."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -11,6 +12,9 @@ from app.extensions import db, limiter
 from crm.users import authenticate
 
 bp = Blueprint("auth", __name__)
+# Control characters (C0, DEL, C1): CR/LF cannot go in a Location header at all (a 500), and a
+# browser drops tabs and newlines from a URL, so "/\t/evil.example" would be "//evil.example".
+UNSAFE_IN_NEXT = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,7 +42,13 @@ def logout():
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect would let a phishing link borrow our login page.
     # "/\\evil.example" is "//evil.example" to a browser: no backslashes at all.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not UNSAFE_IN_NEXT.search(target)
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
