@@ -1,12 +1,14 @@
 """Staff accounts: create, authenticate, API tokens, roles."""
 
 import hashlib
+import re
 import secrets
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
@@ -16,6 +18,28 @@ from crm.validation import clean_text, collect_errors, parse_choice, parse_email
 from crm.vocabulary import Role
 
 PASSWORD_MIN_LENGTH = 12
+# The login form's cap (app.auth.forms uses this number): a longer password could never log in.
+PASSWORD_MAX_LENGTH = 1000
+# zxcvbn's estimate, 0-4: 3 is "safely unguessable" (about 10^8 guesses), 4 "very unguessable".
+PASSWORD_MIN_SCORE = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input: it judges the first 72 characters
+# zxcvbn's dictionaries are English: the words anyone at the city would try first are added.
+LOCAL_WORDS = (
+    "bereik",
+    "sint-niklaas",
+    "sintniklaas",
+    "niklaas",
+    "waasland",
+    "welkom",
+    "wachtwoord",
+    "paswoord",
+    "geheim",
+    "gemeente",
+    "stad",
+    "stadhuis",
+)
+# A browser's password field cannot hold control characters (it drops CR/LF, Tab moves on).
+PASSWORD_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 PASSWORD_METHOD = "scrypt"
 # A hash to compare against when the e-mail is unknown, so that the answer takes as long.
 _DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
@@ -29,7 +53,7 @@ def create_user(
         lambda: parse_email(email, field="email") or _required("email"),
         lambda: clean_text(name, field="name", max_length=NAME_MAX, required=True),
         lambda: parse_choice(role, Role, field="role"),
-        lambda: check_password_strength(password),
+        lambda: check_password_strength(password, user_inputs=(email, name)),
     )
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Invalid.on("email", N_("There is already an account for %(email)s."), email=email)
@@ -46,25 +70,52 @@ def create_user(
     return user
 
 
-def check_password_strength(password) -> str:
-    """The password when it is long enough."""
+def check_password_strength(password, *, user_inputs=()) -> str:
+    """The password when one can log in with it and it is hard to guess (the one password
+    policy: every form and command that sets a password comes through here)."""
     if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
         raise Invalid.on(
             "password",
             N_("A password needs at least %(min)d characters."),
             min=PASSWORD_MIN_LENGTH,
         )
-    if not _encodable(password):  # a lone surrogate from JSON: hashing it would fail
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise Invalid.on(
+            "password",
+            N_("A password can have at most %(max)d characters."),
+            max=PASSWORD_MAX_LENGTH,
+        )
+    if PASSWORD_CONTROL_CHARACTERS.search(password):  # also a lone surrogate: hashing would fail
         raise Invalid.on("password", N_("This text contains invisible control characters."))
+    if not password.strip():  # the login form takes a password of spaces only for an empty one
+        raise Invalid.on("password", N_("A password cannot consist of spaces only."))
+    if _guessability(password, user_inputs) < PASSWORD_MIN_SCORE:
+        raise Invalid.on(
+            "password",
+            N_(
+                "This password is too easy to guess: it is a common password, a name or a "
+                "repeated pattern (such as aaaa or abcabc). Choose a few unrelated words."
+            ),
+        )
     return password
+
+
+def _guessability(password: str, user_inputs) -> int:
+    # The account's own e-mail address and name count as known words, as LOCAL_WORDS do.
+    known = [*LOCAL_WORDS]
+    for text in user_inputs:
+        if isinstance(text, str) and text:
+            local = text.lower().split("@")[0]  # "ann.claeys": also "annclaeys", "ann", "claeys"
+            parts = [part for part in re.split(r"[\s@._-]+", text.lower()) if part]
+            known.extend([local, re.sub(r"[\s._-]+", "", local), *parts])
+    return zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=known)["score"]
 
 
 def set_password(session: Session, user_id: int, password: str) -> User:
     """Replace a user's password."""
     user = get_user(session, user_id)
-    user.password_hash = generate_password_hash(
-        check_password_strength(password), method=PASSWORD_METHOD
-    )
+    password = check_password_strength(password, user_inputs=(user.email, user.name))
+    user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
     session.flush()
     return user
 
