@@ -108,8 +108,9 @@ def update_actor(
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
     refuse_unknown_fields(changes, WRITABLE_FIELDS)
     actor = get_actor(session, actor_id)
-    refuse_when_archived(actor)
+    # A stale version first: the client learns the current state (archived) with its version.
     check_version(actor, version, _stale_edit(actor))
+    refuse_when_archived(actor)
     values = _clean_fields(session, changes)
     apply_values(actor, values)
     actor.updated_at = now or utcnow()
