@@ -272,7 +272,8 @@ PATHS = {
             "happen on the channel (outcome; e.g. declined on online, see "
             "docs/rules-of-reach.md#channels-and-outcomes), a contact in the future or before "
             "2000 (occurred_at), a follow-up date before the day of the contact in "
-            "Brussels (follow_up_on), and an archived actor (actor: read-only until restored). Send an Idempotency-Key to make "
+            "Brussels (follow_up_on), and an archived actor (actor: read-only until restored). "
+            "Send an Idempotency-Key to make "
             "a retry safe: a repeat with the same key and body stores nothing and answers 201 "
             "with the contact the first request logged (as stored now); the same key with "
             "another body or another actor is refused (422 on idempotency_key).",
