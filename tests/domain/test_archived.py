@@ -125,9 +125,7 @@ def test_the_contacts_of_an_archived_actor_are_not_edited_deleted_or_followed_up
     session, actor, make_contact, make_colleague
 ):
     sofie = make_colleague()
-    contact = make_contact(
-        actor, note="Belt terug.", follow_up_on=NOW.date(), user_id=sofie.id
-    )
+    contact = make_contact(actor, note="Belt terug.", follow_up_on=NOW.date(), user_id=sofie.id)
     archive(session, actor)
 
     edited = refusal(
