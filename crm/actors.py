@@ -77,6 +77,19 @@ def get_actor(session: Session, actor_id) -> Actor:
     return get_row(session, Actor, actor_id, what="actor")
 
 
+def refuse_when_archived(actor, *, field: str = "actor") -> None:
+    """`Invalid` when the actor is archived: archived actors are read-only until restored.
+
+    The one rule for every write on an actor and its links (fields, relations, contacts,
+    claims, invitations, idea owners); `actor` is anything with `name` and `archived`.
+    Restoring and deleting for good stay allowed."""
+    if actor.archived:
+        raise Invalid.on(field, ARCHIVED_MESSAGE, name=actor.name)
+
+
+ARCHIVED_MESSAGE = N_("%(name)s is archived: restore it first to change it.")
+
+
 def create_actor(session: Session, *, now: datetime | None = None, **fields) -> Actor:
     """A new actor from the writable fields; raises `Invalid` with every problem at once."""
     refuse_unknown_fields(fields, WRITABLE_FIELDS)
@@ -95,7 +108,9 @@ def update_actor(
     """Change the given fields when `version` is the stored one, else raise `Conflict`."""
     refuse_unknown_fields(changes, WRITABLE_FIELDS)
     actor = get_actor(session, actor_id)
+    # A stale version first: the client learns the current state (archived) with its version.
     check_version(actor, version, _stale_edit(actor))
+    refuse_when_archived(actor)
     values = _clean_fields(session, changes)
     apply_values(actor, values)
     actor.updated_at = now or utcnow()

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from crm.actors import refuse_when_archived
 from crm.clock import utcnow
 from crm.messages import N_, Invalid, NotFound
 from crm.models import Actor, ActorClaim
@@ -19,10 +20,7 @@ def claim_actor(
     Raises `Invalid` naming the colleague when someone else claimed the actor first.
     """
     actor = _lock_actor(session, actor_id)
-    if actor.archived:
-        raise Invalid.on(
-            "actor", N_("%(name)s is archived: it cannot be claimed."), name=actor.name
-        )
+    refuse_when_archived(actor)
     claim = claim_of_actor(session, actor.id)
     if claim is not None:
         if claim.user_id == user_id:

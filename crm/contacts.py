@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from crm.actors import refuse_when_archived
 from crm.clock import CITY_TIMEZONE, today_in_city, utcnow
 from crm.messages import N_, Invalid, Message, NotFound
 from crm.models import SUBMISSION_KEY_MAX, TEXT_MAX, Actor, ContactLog
@@ -204,7 +205,8 @@ def delete_contact(session: Session, contact_id: int) -> None:
     """Remove a logged contact (administrators only) and update the actor's contact dates."""
     contact = get_contact(session, contact_id)
     actor_id = contact.actor_id
-    _lock_actor(session, actor_id)  # as log_contact: the recomputed dates see every contact
+    # As log_contact: the recomputed dates see every contact. Archived: read-only.
+    _lock_actor_for_contact(session, actor_id)
     session.delete(contact)
     session.flush()
     refresh_contact_dates(session, actor_id)
@@ -262,6 +264,7 @@ def mark_follow_up_done(
     contact = get_contact(session, contact_id)
     if contact.created_by_id != user_id or contact.follow_up_on is None:
         raise NotFound("follow-up", contact_id)
+    _lock_actor_for_contact(session, contact.actor_id)
     contact.follow_up_done_at = now or utcnow()
     session.flush()
     return contact
@@ -328,24 +331,23 @@ def parse_occurred_at(raw, *, field: str = "occurred_at") -> datetime:
         ) from None
 
 
-def _lock_actor(session: Session, actor_id) -> bool | None:
-    """Whether the actor is archived (None: no such actor), holding its row until commit."""
+def _lock_actor(session: Session, actor_id):
+    """The actor's name and archived flag (None: no such actor), holding its row until commit."""
     # FOR UPDATE serialises contact writes per actor on PostgreSQL, so the dates recomputed
     # after the insert see every committed contact; SQLite's BEGIN IMMEDIATE already does.
     ident = as_id(actor_id)
     if ident is None:  # beyond PostgreSQL's integer range: an error there, not "not found"
         return None
-    return session.scalar(select(Actor.archived).where(Actor.id == ident).with_for_update())
+    query = select(Actor.name, Actor.archived).where(Actor.id == ident)
+    return session.execute(query.with_for_update()).first()
 
 
 def _lock_actor_for_contact(session: Session, actor_id) -> int:
-    archived = _lock_actor(session, actor_id)
-    if archived is None:
+    """The actor's id, its row held until commit; `Invalid` when it is archived."""
+    actor = _lock_actor(session, actor_id)
+    if actor is None:
         raise NotFound("actor", actor_id)
-    if archived:
-        raise Invalid.on(
-            "actor", N_("This actor is archived: restore it before logging a contact.")
-        )
+    refuse_when_archived(actor)
     return as_id(actor_id)
 
 

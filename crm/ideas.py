@@ -14,7 +14,7 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
-from crm.actors import search_actors
+from crm.actors import ARCHIVED_MESSAGE, search_actors
 from crm.clock import today_in_city, utcnow
 from crm.edits import check_version, conflict_when_stale
 from crm.messages import N_, Invalid, Message
@@ -315,9 +315,7 @@ def _owners(session: Session, raw) -> list[Actor]:
         if actor is None:
             errors.append(Message(N_("There is no actor with number %(id)d."), id=ident))
         elif actor.archived:
-            errors.append(
-                Message(N_("%(name)s is archived: restore the actor first."), name=actor.name)
-            )
+            errors.append(Message(ARCHIVED_MESSAGE, name=actor.name))
     if errors:
         raise Invalid({"owner_ids": errors})
     return [actors[i] for i in ids]

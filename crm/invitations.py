@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from crm.actors import name_contains
+from crm.actors import ARCHIVED_MESSAGE, name_contains, refuse_when_archived
 from crm.channels import check_invite_channel, invite_channel
 from crm.clock import utcnow
 from crm.contacts import delete_contact, log_contact
@@ -75,10 +75,13 @@ def add_invitations(
     result = []
     for actor_id in ids:
         actor = actors.get(actor_id)
-        if actor is None or actor.archived:
+        if actor is None:
             errors.setdefault("actor_ids", []).append(
                 Message(N_("There is no actor with number %(id)d."), id=actor_id)
             )
+            continue
+        if actor.archived:
+            errors.setdefault("actor_ids", []).append(Message(ARCHIVED_MESSAGE, name=actor.name))
             continue
         if actor_id in existing:
             result.append(existing[actor_id])
@@ -175,6 +178,7 @@ def update_invitation(
     flags). `attended` logs the attendance as a contact (channel `event`, outcome `reached`);
     leaving `attended` removes that contact again."""
     invitation = _locked_invitation(session, invitation_id)
+    refuse_when_archived(invitation.actor)
     now = now or utcnow()
     new_status = (
         parse_choice(status, InvitationStatus, field="status") if status is not None else None
@@ -384,6 +388,7 @@ def _locked_invitation(session: Session, invitation_id) -> Invitation:
 def remove_invitation(session: Session, invitation_id) -> None:
     """Take an actor off the list (and its attendance contact, if any)."""
     invitation = get_invitation(session, invitation_id)
+    refuse_when_archived(invitation.actor)
     if invitation.status == InvitationStatus.ATTENDED:
         _forget_attendance(session, invitation)
     session.delete(invitation)

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from crm.actors import refuse_when_archived
 from crm.clock import utcnow
 from crm.messages import N_, Invalid
 from crm.models import Actor, Relation
@@ -35,6 +36,10 @@ def add_relation(
     )
     if source.id == target.id:
         raise Invalid.on("target_id", N_("An actor cannot have a relation with itself."))
+    collect_errors(
+        lambda: refuse_when_archived(source, field="source_id"),
+        lambda: refuse_when_archived(target, field="target_id"),
+    )
     if starts_on and ends_on and ends_on < starts_on:
         raise Invalid.on("ends_on", N_("The end date lies before the start date."))
     if _existing(session, source.id, target.id, kind) is not None:
@@ -59,8 +64,13 @@ def add_relation(
 
 
 def remove_relation(session: Session, relation_id: int) -> None:
-    """Delete one relation."""
-    session.delete(get_row(session, Relation, relation_id, what="relation"))
+    """Delete one relation; `Invalid` when either actor is archived (read-only until restored)."""
+    relation = get_row(session, Relation, relation_id, what="relation")
+    collect_errors(
+        lambda: refuse_when_archived(relation.source, field="source_id"),
+        lambda: refuse_when_archived(relation.target, field="target_id"),
+    )
+    session.delete(relation)
     session.flush()
 
 

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import vocabulary_choices
 from app.outreach.forms import ClaimForm
 from app.paging import page_number
-from app.transaction import command, conflict_page
+from app.transaction import command, conflict_page, show_errors
 from crm import actors as actor_service
 from crm import relations as relation_service
 from crm.claims import claim_of_actor
@@ -77,6 +77,9 @@ def detail(actor_id):
 @bp.route("/actors/<actor_id>/edit", methods=["GET", "POST"])
 def edit(actor_id):
     actor = actor_service.get_actor(db.session, actor_id)
+    if actor.archived:  # read-only until restored: the rule's message, not the form
+        show_errors(None, Invalid.on("actor", actor_service.ARCHIVED_MESSAGE, name=actor.name))
+        return redirect(url_for("actors.detail", actor_id=actor.id))
     form = _actor_form(obj=_form_data(actor) if request.method == "GET" else None)
     if form.validate_on_submit():
         with command(form, conflict_page=lambda: _conflict(form, actor.id)) as saved:

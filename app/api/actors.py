@@ -62,11 +62,15 @@ def patch_actor(actor_id: str):
     archived = changes.pop("archived", None)
     if archived is not None:
         require(may_archive_actors)
-    # Both in one transaction: a refused archive also undoes the field changes.
+    # Both in one transaction: a refused archive also undoes the field changes. A restore comes
+    # first and an archive last: an archived actor is read-only (crm.actors.refuse_when_archived).
+    if archived is False:
+        actor = set_archived(db.session, ident, archived, version=version)
+        version = actor.version
     if changes or archived is None:
         actor = update_actor(db.session, ident, version=version, **changes)
         version = actor.version
-    if archived is not None:
+    if archived is True:
         actor = set_archived(db.session, ident, archived, version=version)
     db.session.commit()
     return Actor.of(actor).response()

@@ -244,7 +244,9 @@ PATHS = {
             {"200": _ok("The changed actor.", Actor), **_errors(401, 403, 404, 409, 422)},
             body=ActorPatch,
             description="Only when version is the stored one (409 otherwise, with the current "
-            "version). The fields are checked as on creation.",
+            "version). The fields are checked as on creation. An archived actor is read-only "
+            'until restored: a change of its fields is refused (422 on actor); send "archived": '
+            "false (with or without field changes) to restore it first.",
         ),
         "delete": _operation(
             "deleteActor",
@@ -270,7 +272,8 @@ PATHS = {
             "happen on the channel (outcome; e.g. declined on online, see "
             "docs/rules-of-reach.md#channels-and-outcomes), a contact in the future or before "
             "2000 (occurred_at), a follow-up date before the day of the contact in "
-            "Brussels (follow_up_on), and an archived actor. Send an Idempotency-Key to make "
+            "Brussels (follow_up_on), and an archived actor (actor: read-only until restored). "
+            "Send an Idempotency-Key to make "
             "a retry safe: a repeat with the same key and body stores nothing and answers 201 "
             "with the contact the first request logged (as stored now); the same key with "
             "another body or another actor is refused (422 on idempotency_key).",
@@ -323,15 +326,16 @@ PATHS = {
             body=RelationCreate,
             description="Refused (422) beyond what the schema says: an actor that does not "
             "exist (source_id, target_id), a relation of an actor with itself or one the two "
-            "actors already have (target_id), an end before the start (ends_on).",
+            "actors already have (target_id), an end before the start (ends_on), an archived "
+            "actor (source_id, target_id: read-only until restored).",
         ),
     },
     "/relations/{relation_id}": {
         "parameters": [_ref("parameters", "RelationId")],
         "delete": _operation(
             "removeRelation",
-            "Remove one relation.",
-            {"204": _ok("Removed."), **_errors(401, 404, 409)},
+            "Remove one relation; refused (422) when either actor is archived.",
+            {"204": _ok("Removed."), **_errors(401, 404, 409, 422)},
         ),
     },
     "/events": {

@@ -43,12 +43,14 @@ RULES_BEYOND_JSON_SCHEMA = {
     # phonenumbers decides what a valid number is, email-validator an address; districts and
     # themes are the ones the administrators keep.
     "createActor": {"phone", "email", "district", "themes"},
-    "updateActor": {"phone", "email", "district", "themes"},
+    # ...and an archived actor is read-only until restored (actor).
+    "updateActor": {"phone", "email", "district", "themes", "actor"},
     # An outcome that can happen on the channel; not in the future, not before 2000; a
     # follow-up not before the day of the contact; an Idempotency-Key not blank and not used
-    # before with another body.
-    "logContact": {"outcome", "occurred_at", "follow_up_on", "idempotency_key"},
-    # Existing actors, not the same one twice, not a relation they have; the end after the start.
+    # before with another body; an actor not archived.
+    "logContact": {"outcome", "occurred_at", "follow_up_on", "idempotency_key", "actor"},
+    # Existing, not archived actors, not the same one twice, not a relation they have; the end
+    # after the start.
     "addRelation": {"source_id", "target_id", "ends_on"},
     # A start between 2000 and five years from now; known themes.
     "createEvent": {"starts_at", "themes"},

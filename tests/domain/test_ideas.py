@@ -132,7 +132,7 @@ def test_an_idea_with_bad_values_is_refused_with_every_fields_message_and_nothin
     errors = errors_of(excinfo)
     assert set(errors) == {"title", "theme", "event_id", "owner_ids", "status"}
     assert errors["owner_ids"] == [
-        "Oud comité is archived: restore the actor first.",
+        "Oud comité is archived: restore it first to change it.",
         "There is no actor with number 4242.",
     ]
     session.rollback()
