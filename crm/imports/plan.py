@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.actors import (
+    ARCHIVED_MESSAGE,
     WRITABLE_FIELDS,
     choices_of_districts,
     choices_of_themes,
@@ -383,6 +384,12 @@ def _plan_row(row, matches, by_number, stored, facts, first_rows, answers) -> Pl
             row=first_rows[("actor", actor_id)],
         )
         return PlannedRow(row.number, DUPLICATE, row.values, matches=(same,))
+    if actor_id is not None and stored[actor_id].archived:
+        # Found by its enterprise number (archived actors are out of duplicate detection):
+        # archived actors are read-only until restored.
+        message = Message(ARCHIVED_MESSAGE, name=stored[actor_id].name)
+        error = CellError(column=KBO_FIELD, cell=str(row.number), messages=(message,))
+        return PlannedRow(row.number, ERROR, row.values, errors=(error,))
     if actor_id is not None:
         first_rows[("actor", actor_id)] = row.number
         changes = _changes(stored[actor_id], row.values)

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from crm.actors import set_archived
 from crm.imports.records import get_import, undo_import
 from crm.kbo import (
     KboEnterprise,
@@ -422,6 +423,23 @@ def test_an_import_of_the_register_can_be_undone(session, tmp_path):
     session.commit()
 
     assert count(session, Actor) == 0
+
+
+def test_a_re_import_does_not_change_an_archived_enterprise(session, tmp_path):
+    directory = write_extract(tmp_path)
+    import_kbo(session, directory, postcodes=SINT_NIKLAAS, user_id=None, now=NOW)
+    klaproos = actor_with_number(session, "0417.000.129")
+    set_archived(session, klaproos.id, True)
+    session.commit()
+    contact = CONTACT.replace("03/776.12.34", "03/776.99.99")
+
+    checked = check_kbo(session, write_extract(tmp_path, contact=contact), postcodes=SINT_NIKLAAS)
+
+    (row,) = [r for r in checked.plan.rows if r.action == "error"]
+    assert row.errors[0].messages[0].render() == (
+        "Buurtwerk De Klaproos is archived: restore it first to change it."
+    )
+    assert actor_with_number(session, "0417.000.129").phone == "+3237761234"
 
 
 def actor_with_number(session, number: str) -> Actor:
