@@ -1,6 +1,7 @@
 """Configuration classes. Secrets and the database URL come from the environment."""
 
 import os
+from datetime import timedelta
 
 
 def _int_env(name: str, default: int) -> int:
@@ -40,6 +41,11 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Stay logged in on this device": a cookie valid this long (Flask-Login's default is a year),
+    # ended earlier by logout, a password reset, deactivation or a role change (docs/sessions.md).
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int_env("REMEMBER_COOKIE_DAYS", 14))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a long phone call must still save
 
 

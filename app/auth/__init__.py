@@ -9,7 +9,7 @@ from app.extensions import db
 from app.i18n import translate_message
 from crm.models import User
 from crm.permissions import Permission, Refused, explain_refusal
-from crm.users import active_administrators
+from crm.users import active_administrators, user_for_session
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
@@ -21,11 +21,10 @@ def configure_login(manager: LoginManager) -> None:
     manager.user_loader(_load_user)
 
 
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    # The session's and the remember cookie's id (User.get_id): refused once the user's sessions
+    # were ended by a logout, a password reset, deactivation or a role change.
+    return user_for_session(db.session, session_id)
 
 
 def require_login_everywhere() -> None:

@@ -4,11 +4,12 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter
-from crm.users import authenticate
+from app.transaction import command
+from crm.users import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 
@@ -30,6 +31,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends the user's sessions on every device, and every copy of their cookies.
+    with command():
+        end_sessions(db.session, current_user.id)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
