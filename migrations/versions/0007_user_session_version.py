@@ -27,5 +27,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
+    # SQLite drops a column by copying the table: keep its AUTOINCREMENT (ids never reused).
+    with op.batch_alter_table(
+        'users', schema=None, table_kwargs={'sqlite_autoincrement': True}
+    ) as batch_op:
         batch_op.drop_column('session_version')
