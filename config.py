@@ -46,6 +46,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=_int_env("REMEMBER_COOKIE_DAYS", 14))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A login not used this long, or this old, ends (docs/sessions.md#timeouts).
+    SESSION_IDLE_MINUTES = _int_env("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a long phone call must still save
 
 

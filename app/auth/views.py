@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth import start_session_clock
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter
 from app.transaction import command
@@ -23,6 +24,7 @@ def login():
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            start_session_clock()
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Unknown e-mail address or wrong password."))
     return render_template("auth/login.html", form=form)

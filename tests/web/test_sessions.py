@@ -1,6 +1,7 @@
 """Sessions that end: logout, a password reset, deactivation and a role change refuse every
 copy of the user's session cookie and "stay logged in" cookie, as a browser would replay it."""
 
+import time
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
@@ -218,3 +219,63 @@ def test_a_session_cookie_of_an_unknown_form_is_refused(make_user, browser):
         cookie_session["_fresh"] = True
 
     assert not is_logged_in(device)
+
+
+def age_session(client, *, idle_minutes: int, started_hours_ago: float = 0) -> None:
+    """Turn the client's login clock back, as if time had passed."""
+    now = int(time.time())
+    with client.session_transaction() as cookie_session:
+        cookie_session["seen_at"] = now - idle_minutes * 60
+        cookie_session["started_at"] = now - int(started_hours_ago * 3600) - idle_minutes * 60
+
+
+def test_a_session_idle_for_31_minutes_ends(make_user, browser):
+    device = browser()
+    log_in(device, make_user("staff"))
+
+    age_session(device, idle_minutes=31)
+
+    response = device.get("/?lang=en", follow_redirects=True)
+    assert response.request.path == "/login"
+    assert "You were logged out after a while without activity." in response.get_data(True)
+
+
+def test_a_session_idle_for_29_minutes_goes_on(make_user, browser):
+    device = browser()
+    log_in(device, make_user("staff"))
+
+    age_session(device, idle_minutes=29)
+
+    assert is_logged_in(device)
+
+
+def test_a_session_used_all_day_ends_after_12_hours(make_user, browser):
+    device = browser()
+    log_in(device, make_user("staff"))
+
+    age_session(device, idle_minutes=1, started_hours_ago=12)
+
+    assert not is_logged_in(device)
+
+
+def test_the_idle_timeout_follows_the_setting(app, make_user, browser):
+    device = browser()
+    log_in(device, make_user("staff"))
+    age_session(device, idle_minutes=10)
+
+    app.config["SESSION_IDLE_MINUTES"] = 5
+    try:
+        logged_in = is_logged_in(device)
+    finally:
+        app.config["SESSION_IDLE_MINUTES"] = 30
+
+    assert not logged_in
+
+
+def test_stay_logged_in_outlasts_the_idle_timeout(make_user, browser):
+    device = browser()
+    log_in(device, make_user("staff"), remember=True)
+
+    age_session(device, idle_minutes=31)
+
+    assert is_logged_in(device)
