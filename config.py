@@ -1,6 +1,7 @@
 """Configuration classes. Secrets and the database URL come from the environment."""
 
 import os
+from datetime import timedelta
 
 
 def _int_env(name: str, default: int) -> int:
@@ -40,8 +41,14 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # "Stay logged in on this device": a cookie valid this long (Flask-Login's default is a year),
+    # ended earlier by logout, a password reset, deactivation or a role change (docs/sessions.md).
+    REMEMBER_COOKIE_DURATION = timedelta(days=_int_env("REMEMBER_COOKIE_DAYS", 14))
     REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"  # Flask-Login sends none otherwise
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A login not used this long, or this old, ends (docs/sessions.md#timeouts).
+    SESSION_IDLE_MINUTES = _int_env("SESSION_IDLE_MINUTES", 30)
+    SESSION_ABSOLUTE_HOURS = _int_env("SESSION_ABSOLUTE_HOURS", 12)
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a long phone call must still save
 
 

@@ -60,6 +60,7 @@ def _bind_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure_login(login_manager)
+    app.before_request(auth.end_timed_out_sessions)
     app.before_request(auth.require_login_everywhere)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.register_template_helpers(app)

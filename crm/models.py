@@ -91,6 +91,14 @@ class User(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Part of every session's and remember cookie's user id (get_id): logout, a password reset,
+    # deactivation and a role change add one, which ends every session given out before
+    # (crm.users.end_sessions, docs/sessions.md).
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    # Set by crm.users.authenticate, not stored: a random part of this login's id, so that two
+    # logins get different remember cookies without one ending the other.
+    login_nonce = None
 
     # Flask-Login's protocol, written out so that crm/ needs no Flask import.
     @property
@@ -106,7 +114,9 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # "<id>:<session version>:<login nonce>", kept in the session and the remember cookie;
+        # crm.users.user_for_session accepts it only while the session version is current.
+        return f"{self.id}:{self.session_version}:{self.login_nonce or ''}"
 
     def __repr__(self) -> str:
         return f"<User {self.email!r} {self.role}>"

@@ -5,7 +5,7 @@ import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -112,20 +112,53 @@ def _guessability(password: str, user_inputs) -> int:
 
 
 def set_password(session: Session, user_id: int, password: str) -> User:
-    """Replace a user's password."""
+    """Replace a user's password, ending their sessions and revoking their API token."""
     user = get_user(session, user_id)
     password = check_password_strength(password, user_inputs=(user.email, user.name))
     user.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
-    session.flush()
+    # A reset is what follows a stolen password: whoever used it keeps neither a session nor a
+    # token (docs/sessions.md). The owner asks for a new token (`flask users token`).
+    user.api_token_hash = None
+    end_sessions(session, user.id)
     return user
 
 
 def set_role(session: Session, user_id: int, role: str, *, active: bool = True) -> User:
-    """Change a user's role and whether the account may log in."""
+    """Change a user's role and whether the account may log in; a change ends their sessions."""
     user = get_user(session, user_id)
-    user.role = parse_choice(role, Role, field="role")
+    role = parse_choice(role, Role, field="role")
+    changed = (user.role, user.active) != (role, active)
+    user.role = role
     user.active = active
     session.flush()
+    if changed:
+        end_sessions(session, user.id)
+    return user
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session and remember cookie of the user, on every device."""
+    # In SQL, not read-modify-write: two concurrent ends both count.
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_version=User.session_version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
+    session.flush()
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The active user whose session (or remember cookie) this id is, or None when it ended."""
+    user_id, _, rest = (session_id or "").partition(":")
+    version, _, nonce = rest.partition(":")
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    if not (user_id.isdecimal() and version.isdecimal()) or len(user_id) > 18:
+        return None
+    user = session.get(User, int(user_id))
+    if user is None or not user.active or str(user.session_version) != version:
+        return None
+    user.login_nonce = nonce  # get_id() gives the same id back
     return user
 
 
@@ -142,6 +175,9 @@ def authenticate(session: Session, *, email, password, now: datetime | None = No
     if not check_password_hash(user.password_hash, password):
         return None
     user.last_login_at = now or utcnow()
+    # Each login's own id part: its remember cookie differs from every other login's, while the
+    # user's other devices stay logged in (only end_sessions ends them).
+    user.login_nonce = secrets.token_urlsafe(16)
     session.flush()
     return user
 

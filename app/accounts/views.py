@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app.accounts.forms import ExportPermissionForm, PasswordForm, RoleForm, UserForm
 from app.auth import permission_required
@@ -70,6 +70,8 @@ def password(user_id):
         with command(form) as saved:
             user_service.set_password(db.session, account.id, form.password.data)
         if saved:
+            if account.id == current_user.id:  # the reset ended every session: keep this one
+                login_user(account)
             flash(_("The password of %(name)s was changed.", name=account.name), "success")
             return redirect(url_for("accounts.users"))
     role_form = _with_roles(RoleForm(obj=account, formdata=None))

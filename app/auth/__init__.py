@@ -1,15 +1,17 @@
 """Who is logged in and what their role allows."""
 
+import time
 from functools import wraps
 
-from flask import redirect, request, url_for
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import LoginManager, current_user
 
 from app.extensions import db
 from app.i18n import translate_message
 from crm.models import User
 from crm.permissions import Permission, Refused, explain_refusal
-from crm.users import active_administrators
+from crm.users import active_administrators, user_for_session
 
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
@@ -21,11 +23,37 @@ def configure_login(manager: LoginManager) -> None:
     manager.user_loader(_load_user)
 
 
-def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+def _load_user(session_id: str) -> User | None:
+    # The session's and the remember cookie's id (User.get_id): refused once the user's sessions
+    # were ended by a logout, a password reset, deactivation or a role change.
+    return user_for_session(db.session, session_id)
+
+
+# Kept in the signed session cookie: when this login started and when it was last used.
+STARTED_AT, SEEN_AT = "started_at", "seen_at"
+LOGIN_KEYS = ("_user_id", "_fresh", "_id", STARTED_AT, SEEN_AT)
+
+
+def start_session_clock() -> None:
+    """Count the idle and absolute timeouts of the login just made from now."""
+    session[STARTED_AT] = session[SEEN_AT] = int(time.time())
+
+
+def end_timed_out_sessions() -> None:
+    """Forget a login idle longer than SESSION_IDLE_MINUTES or older than SESSION_ABSOLUTE_HOURS
+    (docs/sessions.md#timeouts); a valid remember cookie logs the user in again."""
+    if "_user_id" not in session or request.path.startswith("/api/"):
+        return
+    now = int(time.time())
+    started, seen = session.setdefault(STARTED_AT, now), session.setdefault(SEEN_AT, now)
+    config = current_app.config
+    idle = now - seen > config["SESSION_IDLE_MINUTES"] * 60
+    if idle or now - started > config["SESSION_ABSOLUTE_HOURS"] * 3600:
+        for key in LOGIN_KEYS:
+            session.pop(key, None)
+        flash(gettext("You were logged out after a while without activity."), "info")
+    elif now - seen >= 60:  # not on every request: the cookie is then written once a minute
+        session[SEEN_AT] = now
 
 
 def require_login_everywhere() -> None:

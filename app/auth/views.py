@@ -5,11 +5,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth import start_session_clock
 from app.auth.forms import LoginForm
 from app.extensions import db, limiter
-from crm.users import authenticate
+from app.transaction import command
+from crm.users import authenticate, end_sessions
 
 bp = Blueprint("auth", __name__)
 # Control characters (C0, DEL, C1): CR/LF cannot go in a Location header at all (a 500), and a
@@ -26,6 +28,7 @@ def login():
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            start_session_clock()
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append(_("Unknown e-mail address or wrong password."))
     return render_template("auth/login.html", form=form)
@@ -34,6 +37,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends the user's sessions on every device, and every copy of their cookies.
+    with command():
+        end_sessions(db.session, current_user.id)
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))

@@ -11,10 +11,13 @@ from crm.users import (
     active_administrators,
     authenticate,
     create_user,
+    end_sessions,
     find_user_by_email,
     get_user,
     issue_api_token,
+    set_password,
     set_role,
+    user_for_session,
     user_for_token,
 )
 from tests.conftest import PASSWORD
@@ -240,3 +243,73 @@ def test_a_refusal_names_at_most_three_administrators():
         "Ask an administrator: Admin 1 (a1@sint-niklaas.be), Admin 2 (a2@sint-niklaas.be), "
         "Admin 3 (a3@sint-niklaas.be)."
     )
+
+
+# --- sessions (docs/sessions.md) -----------------------------------------------------------
+
+
+def log_in(session, user) -> str:
+    """The session id of a new login of `user`, as Flask-Login stores it."""
+    found = authenticate(session, email=user.email, password=PASSWORD)
+    session.commit()
+    return found.get_id()
+
+
+def test_a_session_id_finds_its_user_until_the_sessions_end(session, make_user):
+    user = make_user()
+    session_id = log_in(session, user)
+    assert user_for_session(session, session_id).id == user.id
+
+    end_sessions(session, user.id)
+    session.commit()
+
+    assert user_for_session(session, session_id) is None
+    assert user_for_session(session, log_in(session, user)).id == user.id
+
+
+def test_each_login_gets_its_own_session_id_and_keeps_the_others(session, make_user):
+    user = make_user()
+
+    first, second = log_in(session, user), log_in(session, user)
+
+    assert first != second
+    assert first.startswith(f"{user.id}:1:") and second.startswith(f"{user.id}:1:")
+    assert user_for_session(session, first).id == user_for_session(session, second).id
+
+
+@pytest.mark.parametrize(
+    "session_id", ["", "1", "1:", "x:1:", "1:x:", "1:²:", "²:1:", "99:1:", "1:2:", "-1:1:"]
+)
+def test_a_malformed_or_stale_session_id_finds_nobody(session, make_user, session_id):
+    make_user()
+
+    assert user_for_session(session, session_id) is None
+
+
+def test_a_password_reset_ends_the_sessions_and_revokes_the_api_token(session, make_user):
+    user = make_user()
+    session_id = log_in(session, user)
+    token = issue_api_token(session, user.id)
+
+    set_password(session, user.id, "a brand new passphrase")
+    session.commit()
+
+    assert user_for_session(session, session_id) is None
+    assert user_for_token(session, token) is None
+    assert fresh(session, User, user.id).api_token_hash is None
+
+
+@pytest.mark.parametrize(
+    ("role", "active", "ended"),
+    [("staff", True, False), ("coordinator", True, True), ("staff", False, True)],
+    ids=["unchanged", "role", "deactivated"],
+)
+def test_a_role_change_or_deactivation_ends_the_sessions(session, make_user, role, active, ended):
+    user = make_user("staff")
+    session_id = log_in(session, user)
+
+    set_role(session, user.id, role, active=active)
+    session.commit()
+
+    assert fresh(session, User, user.id).session_version == (2 if ended else 1)
+    assert (user_for_session(session, session_id) is None) is ended
