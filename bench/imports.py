@@ -561,16 +561,20 @@ def run_server(directory: Path, options, base: str, data: bytes) -> None:
             if not times:
                 print(f"{label}  /?q= {name}: no requests")
                 continue
-            p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
-            print(
-                f"{label}  /?q= {name}: {len(times)} requests, p50 "
-                f"{statistics.median(times) * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, "
-                f"longest {times[-1] * 1000:.0f} ms"
-            )
+            print(f"{label}  /?q= {name}: {latencies(times)}")
         print(f"{label}  failed requests: {len(errors)}" + (f" ({errors[0]})" if errors else ""))
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def latencies(times: list[float]) -> str:
+    """Sorted request times as "N requests, p50 …, p99 …, longest …"."""
+    p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+    return (
+        f"{len(times)} requests, p50 {statistics.median(times) * 1000:.0f} ms, "
+        f"p99 {p99 * 1000:.0f} ms, longest {times[-1] * 1000:.0f} ms"
+    )
 
 
 # --- through the web pages: what the coordinator waits for (issue 12) -----------------------
@@ -805,12 +809,7 @@ def run_web(directory: Path, options, data: bytes) -> None:
             if not times:
                 print(f"{label}  /?q= during {name}: no requests")
                 continue
-            p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
-            print(
-                f"{label}  /?q= ({options.clients} clients) during {name}: {len(times)} "
-                f"requests, p50 {statistics.median(times) * 1000:.0f} ms, p99 "
-                f"{p99 * 1000:.0f} ms, longest {times[-1] * 1000:.0f} ms"
-            )
+            print(f"{label}  /?q= ({options.clients} clients) during {name}: {latencies(times)}")
         print(f"{label}  failed searches: {len(errors)}" + (f" ({errors[0]})" if errors else ""))
     finally:
         server.terminate()

@@ -29,7 +29,7 @@ from crm.imports.plan import (
     ImportPlan,
     Progress,
     RowInput,
-    _no_progress,
+    no_progress,
     plan_rows,
 )
 from crm.imports.records import KBO, ImportOutcome, import_rows
@@ -270,7 +270,7 @@ def check_kbo(
     directory: Path,
     *,
     postcodes: Collection[str],
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> KboCheck:
     """The dry run of an extract's enterprises in `postcodes` (nothing written)."""
     extract = read_kbo_extract(directory, postcodes=postcodes)
@@ -286,7 +286,7 @@ def import_kbo(
     user_id: int | None,
     skip_invalid: bool = False,
     checked: KboCheck | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     now: datetime | None = None,
 ) -> KboImport:
     """Import the extract's enterprises in `postcodes` as one import (source "kbo", named

@@ -62,7 +62,8 @@ NO_SUCH_COLUMN = N_("The file has no column '%(column)s'.")
 Progress = Callable[[str, int, int], None]
 
 
-def _no_progress(step: str, done: int, total: int) -> None:
+def no_progress(step: str, done: int, total: int) -> None:
+    """The progress callback of a caller that shows none."""
     return None
 
 
@@ -260,7 +261,7 @@ def plan_file(
     mapping: Mapping[str, str | None],
     *,
     answers: Answers = Answers(),
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ImportPlan:
     """The dry run of a file with this column mapping: every row's action (nothing written)."""
     rows = read_rows(
@@ -278,7 +279,7 @@ def plan_rows(
     rows: Sequence[RowInput],
     *,
     answers: Answers = Answers(),
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> ImportPlan:
     """What each row would do against the actors stored now (module docstring)."""
     version = current_data_version(session)

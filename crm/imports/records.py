@@ -30,7 +30,8 @@ from crm.imports.plan import (
     PlannedRow,
     Progress,
     RowInput,
-    _no_progress,
+    check_columns,
+    no_progress,
     plan_file,
     plan_rows,
 )
@@ -103,20 +104,17 @@ def start_import(
     """A draft import of an uploaded file, read at once (`Invalid` on "file" when it cannot
     be), with the given mapping or the columns guessed from the headers."""
     table = read_table(data, file_name)
-    record = ImportRecord(
+    columns = dict(mapping) if mapping else guess_columns(table.headers)
+    record = _new_draft(
+        session,
         source=FILE,
-        file_name=(clean_text(file_name, field="file", max_length=255) or "")[:255],
-        status=DRAFT,
+        file_name=clean_text(file_name, field="file", max_length=255) or "",
         data=data,
-        mapping=json.dumps(dict(mapping) if mapping else guess_columns(table.headers)),
-        answers="{}",
-        created_by_id=created_by_id,
-        created_at=now or utcnow(),
+        mapping=columns,
         rows=len(table.rows),
-        report="[]",
+        created_by_id=created_by_id,
+        now=now,
     )
-    session.add(record)
-    session.flush()
     return record, table
 
 
@@ -126,7 +124,7 @@ def check_upload(
     data: bytes,
     file_name: str,
     mapping: Mapping[str, str | None] | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> tuple[dict[str, str | None], ImportPlan]:
     """The dry run of a file that is not stored as a draft (the CLI, the API): its mapping (as
     given, or guessed from the headers) and every row's action; nothing is written, so that it
@@ -134,6 +132,34 @@ def check_upload(
     table = read_table(data, file_name)
     columns = dict(mapping) if mapping else guess_columns(table.headers)
     return columns, plan_file(session, table, columns, progress=progress)
+
+
+def _new_draft(
+    session: Session,
+    *,
+    source: str,
+    file_name: str,
+    data: bytes | None,
+    mapping: Mapping[str, str | None],
+    rows: int,
+    created_by_id: int | None,
+    now: datetime | None,
+) -> ImportRecord:
+    record = ImportRecord(
+        source=source,
+        file_name=file_name[:255],
+        status=DRAFT,
+        data=data,
+        mapping=json.dumps(dict(mapping)),
+        answers="{}",
+        created_by_id=created_by_id,
+        created_at=now or utcnow(),
+        rows=rows,
+        report="[]",
+    )
+    session.add(record)
+    session.flush()
+    return record
 
 
 def get_import(session: Session, import_id) -> ImportRecord:
@@ -162,8 +188,6 @@ def answers_of(record: ImportRecord) -> Answers:
 
 def set_mapping(session: Session, import_id: int, mapping: Mapping[str, str | None]) -> None:
     """Change a draft's column mapping (checked against its file)."""
-    from crm.imports.plan import check_columns
-
     record = _draft(session, import_id)
     check_columns(draft_table(record), mapping)
     record.mapping = json.dumps(dict(mapping))
@@ -270,7 +294,7 @@ def _draft(session: Session, import_id: int) -> ImportRecord:
 # --- the dry run and the import ------------------------------------------------------------
 
 
-def check_draft(session: Session, import_id: int, *, progress: Progress = _no_progress):
+def check_draft(session: Session, import_id: int, *, progress: Progress = no_progress):
     """The dry run of a draft: every row's action with its mapping and answers (no writes)."""
     record = _draft(session, import_id)
     return plan_file(
@@ -309,7 +333,7 @@ def import_rows(
     user_id: int | None,
     skip_invalid: bool = False,
     checked: ImportPlan | None = None,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     now: datetime | None = None,
 ) -> ImportOutcome:
     """Check and import rows that were not uploaded as a file (the KBO register), recorded
@@ -318,20 +342,16 @@ def import_rows(
     plan = checked
     if plan is None or plan.data_version != current_data_version(session):
         plan = plan_rows(session, rows, progress=progress)
-    record = ImportRecord(
+    record = _new_draft(
+        session,
         source=source,
-        file_name=file_name[:255],
-        status=DRAFT,
+        file_name=file_name,
         data=None,
-        mapping="{}",
-        answers="{}",
-        created_by_id=user_id,
-        created_at=now or utcnow(),
+        mapping={},
         rows=len(rows),
-        report="[]",
+        created_by_id=user_id,
+        now=now,
     )
-    session.add(record)
-    session.flush()
     return apply_plan(session, record, plan, user_id=user_id, skip_invalid=skip_invalid, now=now)
 
 
